@@ -1,0 +1,46 @@
+// Builds what `npx viewership` runs: the CLI and library for Node, and the dashboard's browser
+// bundle (charts, map and world atlas included, so neither `serve` nor a report fetches anything).
+import { build } from 'esbuild';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const watch = process.argv.includes('--watch');
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  define: { __VIEWERSHIP_VERSION__: JSON.stringify(pkg.version) },
+  logLevel: 'warning',
+};
+
+const builds = [
+  build({
+    ...node,
+    entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+    outdir: 'dist',
+  }),
+];
+if (existsSync(new URL('../src/dashboard/client/main.ts', import.meta.url))) {
+  builds.push(
+    build({
+      entryPoints: ['src/dashboard/client/main.ts'],
+      outfile: 'dist/dashboard/app.js',
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2020',
+      minify: true,
+      legalComments: 'none',
+      loader: { '.json': 'json' },
+      logLevel: 'warning',
+    }),
+  );
+}
+await Promise.all(builds);
+if (watch) console.log('built');

@@ -1,0 +1,248 @@
+/**
+ * The warehouse's data contract (PRODUCT.md), as data: every table, its columns, and its key.
+ *
+ * DDL, the loader's column order, and `export`'s list of tables are all derived from this one
+ * description, so a column is added in one place. Timestamps are TIMESTAMPTZ in UTC; every table
+ * loaded from the API keeps the untouched API object in `raw`.
+ *
+ * Internal bookkeeping (checkpoints, schema version) lives in the separate `viewership` schema so
+ * that `main` holds only what users query.
+ */
+
+export type ColumnType =
+  | 'VARCHAR'
+  | 'BOOLEAN'
+  | 'INTEGER'
+  | 'BIGINT'
+  | 'DOUBLE'
+  | 'DATE'
+  | 'TIMESTAMPTZ'
+  | 'JSON'
+  | 'VARCHAR[]';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  notNull?: boolean;
+}
+
+export interface TableSpec {
+  name: string;
+  columns: Column[];
+  key: string[];
+  /** For partitioned exports: the timestamp column that decides a row's day. */
+  dayColumn?: string;
+  description: string;
+}
+
+const col = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
+
+/** Columns every catalog table carries to remember assets the API no longer lists. */
+const seenColumns = [
+  col('first_seen_at', 'TIMESTAMPTZ', true),
+  col('last_seen_at', 'TIMESTAMPTZ', true),
+  col('gone_at', 'TIMESTAMPTZ'),
+];
+
+export const SESSION_COLUMNS: Column[] = [
+  col('session_id', 'VARCHAR', true),
+  col('asset_type', 'VARCHAR', true),
+  col('asset_id', 'VARCHAR', true),
+  col('asset_title', 'VARCHAR'),
+  col('loaded_at', 'TIMESTAMPTZ', true),
+  col('ended_at', 'TIMESTAMPTZ'),
+  col('country', 'VARCHAR'),
+  col('country_code', 'VARCHAR'),
+  col('city', 'VARCHAR'),
+  col('referrer_url', 'VARCHAR'),
+  col('referrer_medium', 'VARCHAR'),
+  col('referrer_source', 'VARCHAR'),
+  col('referrer_search_term', 'VARCHAR'),
+  col('device_type', 'VARCHAR'),
+  col('device_vendor', 'VARCHAR'),
+  col('device_model', 'VARCHAR'),
+  col('os_name', 'VARCHAR'),
+  col('os_shortname', 'VARCHAR'),
+  col('os_version', 'VARCHAR'),
+  col('client_type', 'VARCHAR'),
+  col('client_name', 'VARCHAR'),
+  col('client_version', 'VARCHAR'),
+  col('raw', 'JSON', true),
+];
+
+export const MASTER_METRIC_COLUMNS: Column[] = [
+  col('event_count', 'INTEGER', true),
+  col('play_count', 'INTEGER', true),
+  col('pause_count', 'INTEGER', true),
+  col('resume_count', 'INTEGER', true),
+  col('seek_count', 'INTEGER', true),
+  col('ended', 'BOOLEAN', true),
+  col('watch_seconds', 'DOUBLE', true),
+  col('max_position', 'DOUBLE'),
+];
+
+export const TABLES = {
+  videos: {
+    name: 'videos',
+    description: 'Every video the account has listed, including ones since deleted (gone_at set).',
+    key: ['video_id'],
+    columns: [
+      col('video_id', 'VARCHAR', true),
+      col('title', 'VARCHAR'),
+      col('description', 'VARCHAR'),
+      col('public', 'BOOLEAN'),
+      col('panoramic', 'BOOLEAN'),
+      col('mp4_support', 'BOOLEAN'),
+      col('player_id', 'VARCHAR'),
+      col('tags', 'VARCHAR[]'),
+      col('metadata', 'JSON'),
+      col('published_at', 'TIMESTAMPTZ'),
+      col('created_at', 'TIMESTAMPTZ'),
+      col('updated_at', 'TIMESTAMPTZ'),
+      ...seenColumns,
+      col('raw', 'JSON', true),
+    ],
+  },
+  live_streams: {
+    name: 'live_streams',
+    description: 'Every live stream the account has listed, including ones since deleted.',
+    key: ['live_stream_id'],
+    columns: [
+      col('live_stream_id', 'VARCHAR', true),
+      col('name', 'VARCHAR'),
+      col('public', 'BOOLEAN'),
+      col('broadcasting', 'BOOLEAN'),
+      col('player_id', 'VARCHAR'),
+      col('created_at', 'TIMESTAMPTZ'),
+      col('updated_at', 'TIMESTAMPTZ'),
+      ...seenColumns,
+      col('raw', 'JSON', true),
+    ],
+  },
+  players: {
+    name: 'players',
+    description: 'Every player the account has listed, including ones since deleted.',
+    key: ['player_id'],
+    columns: [
+      col('player_id', 'VARCHAR', true),
+      col('created_at', 'TIMESTAMPTZ'),
+      col('updated_at', 'TIMESTAMPTZ'),
+      ...seenColumns,
+      col('raw', 'JSON', true),
+    ],
+  },
+  sessions: {
+    name: 'sessions',
+    description:
+      'One row per player session of a video or live stream, flattened, with the asset title and type.',
+    key: ['session_id'],
+    dayColumn: 'loaded_at',
+    columns: SESSION_COLUMNS,
+  },
+  session_events: {
+    name: 'session_events',
+    description: "Every player event of every session, in the API's order (seq, from 0).",
+    key: ['session_id', 'seq'],
+    dayColumn: 'emitted_at',
+    columns: [
+      col('session_id', 'VARCHAR', true),
+      col('seq', 'INTEGER', true),
+      col('type', 'VARCHAR', true),
+      col('emitted_at', 'TIMESTAMPTZ', true),
+      col('at_position', 'DOUBLE'),
+      col('from_position', 'DOUBLE'),
+      col('to_position', 'DOUBLE'),
+      col('raw', 'JSON', true),
+    ],
+  },
+  master: {
+    name: 'master',
+    description: 'One row per session: every sessions column plus what its events add up to.',
+    key: ['session_id'],
+    dayColumn: 'loaded_at',
+    columns: [...SESSION_COLUMNS, ...MASTER_METRIC_COLUMNS],
+  },
+  metric_timeseries: {
+    name: 'metric_timeseries',
+    description:
+      'Analytics API time series, one row per metric and bucket; daily aggregates of /data/metrics are stored as metric "<metric>.<aggregation>".',
+    key: ['metric', 'interval', 'bucket_start'],
+    dayColumn: 'bucket_start',
+    columns: [
+      col('metric', 'VARCHAR', true),
+      col('interval', 'VARCHAR', true),
+      col('bucket_start', 'TIMESTAMPTZ', true),
+      col('value', 'DOUBLE'),
+      col('fetched_at', 'TIMESTAMPTZ', true),
+      col('raw', 'JSON', true),
+    ],
+  },
+  metric_breakdowns: {
+    name: 'metric_breakdowns',
+    description: 'Analytics API breakdowns, one row per metric, dimension value and UTC day.',
+    key: ['day', 'metric', 'breakdown', 'dimension_value'],
+    columns: [
+      col('day', 'DATE', true),
+      col('metric', 'VARCHAR', true),
+      col('breakdown', 'VARCHAR', true),
+      col('dimension_value', 'VARCHAR', true),
+      col('value', 'DOUBLE'),
+      col('fetched_at', 'TIMESTAMPTZ', true),
+      col('raw', 'JSON', true),
+    ],
+  },
+  sync_runs: {
+    name: 'sync_runs',
+    description: 'One row per sync run: when, how it ended, what it cost and what it added.',
+    key: ['run_id'],
+    columns: [
+      col('run_id', 'INTEGER', true),
+      col('started_at', 'TIMESTAMPTZ', true),
+      col('finished_at', 'TIMESTAMPTZ'),
+      col('status', 'VARCHAR', true),
+      col('base_url', 'VARCHAR', true),
+      col('from_day', 'DATE'),
+      col('to_day', 'DATE'),
+      col('requests', 'BIGINT', true),
+      col('retries', 'BIGINT', true),
+      col('rate_limited', 'BIGINT', true),
+      col('rows_added', 'BIGINT', true),
+      col('rows_added_by_table', 'JSON'),
+      col('missing_generations', 'VARCHAR[]'),
+      col('error', 'VARCHAR'),
+    ],
+  },
+} satisfies Record<string, TableSpec>;
+
+export type TableName = keyof typeof TABLES;
+export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+
+export function isTableName(name: string): name is TableName {
+  return Object.hasOwn(TABLES, name);
+}
+
+export function createTableSql(spec: TableSpec, schema = 'main'): string {
+  const columns = spec.columns.map((c) => `  ${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
+  return `CREATE TABLE IF NOT EXISTS ${schema}.${spec.name} (\n${columns.join(',\n')},\n  PRIMARY KEY (${spec.key.join(', ')})\n)`;
+}
+
+/** Bumped when a migration is added; stored in viewership.meta. */
+export const SCHEMA_VERSION = 1;
+
+/** Checkpoints of incremental sync, kept apart from the contract's tables. */
+export const INTERNAL_DDL = [
+  `CREATE SCHEMA IF NOT EXISTS viewership`,
+  `CREATE TABLE IF NOT EXISTS viewership.meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
+  // Sessions of an asset have been listed, all pages, through this UTC day.
+  `CREATE TABLE IF NOT EXISTS viewership.asset_checkpoints (
+     asset_type VARCHAR NOT NULL, asset_id VARCHAR NOT NULL, synced_through DATE NOT NULL,
+     PRIMARY KEY (asset_type, asset_id))`,
+  // Every event page of a session has been stored; `final` when the session had ended by then.
+  `CREATE TABLE IF NOT EXISTS viewership.session_checkpoints (
+     session_id VARCHAR PRIMARY KEY, event_count INTEGER NOT NULL, final BOOLEAN NOT NULL,
+     fetched_at TIMESTAMPTZ NOT NULL)`,
+  // A day of Analytics API data is stored; `final` once the day was over when it was fetched.
+  `CREATE TABLE IF NOT EXISTS viewership.metric_checkpoints (
+     day DATE NOT NULL, part VARCHAR NOT NULL, final BOOLEAN NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
+     PRIMARY KEY (day, part))`,
+];
