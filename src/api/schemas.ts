@@ -152,12 +152,21 @@ export type BreakdownItem = z.infer<typeof breakdownItemSchema>;
 export type TimeseriesItem = z.infer<typeof timeseriesItemSchema>;
 export type MetricContext = z.infer<typeof metricContextSchema>;
 
+/** Where a response came from, for `--raw-dir` and error messages. */
+export interface RequestInfo {
+  /** Route template, e.g. `GET /analytics/videos/{videoId}`. */
+  endpoint: string;
+  path: string;
+  query: Record<string, string>;
+}
+
 /** A page as the client yields it: the items plus the page's own envelope, kept for `--raw-dir`. */
 export interface Page<T> {
   items: T[];
   pagination: Pagination;
   /** The whole parsed body, exactly as the API sent it. */
   body: Record<string, unknown>;
+  request: RequestInfo;
 }
 
 /** The metrics and dimensions of the Analytics API (2024-11 spec). */

@@ -1,0 +1,87 @@
+/**
+ * What can go wrong talking to api.video, as types a caller can branch on.
+ *
+ * Messages name the endpoint by its route template (`GET /analytics/videos/{videoId}`), never
+ * a header or body that could carry the key.
+ */
+import { ViewershipError } from '../errors.js';
+
+export class ApiError extends ViewershipError {
+  constructor(
+    readonly endpoint: string,
+    message: string,
+    options: { status?: number; hint?: string; kind?: 'usage' | 'runtime'; cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.status = options.status;
+  }
+  readonly status: number | undefined;
+}
+
+/** api.video refused the key itself. The CLI exits 2: it is the user's configuration. */
+export class AuthenticationError extends ApiError {
+  constructor(endpoint: string, status: number) {
+    super(endpoint, `api.video rejected the API key (${endpoint} answered ${status})`, {
+      status,
+      kind: 'usage',
+      hint: 'Check --api-key or APIVIDEO_API_KEY, and that --env/--base-url is where the key belongs (sandbox keys only work on sandbox).',
+    });
+  }
+}
+
+/** The route itself does not exist for this account: a whole API generation is missing. */
+export class EndpointNotFoundError extends ApiError {
+  constructor(endpoint: string) {
+    super(endpoint, `${endpoint} does not exist on this account (404 on the route)`, {
+      status: 404,
+    });
+  }
+}
+
+/** The route exists but the asset or session it names does not. */
+export class ResourceNotFoundError extends ApiError {
+  constructor(
+    endpoint: string,
+    readonly resource: string | undefined,
+  ) {
+    super(endpoint, `${endpoint}: the requested ${resource ?? 'resource'} was not found`, {
+      status: 404,
+    });
+  }
+}
+
+/** A 4xx other than auth, 404 and 429: our request was wrong, so retrying cannot help. */
+export class RequestRejectedError extends ApiError {
+  constructor(endpoint: string, status: number, problem: string) {
+    super(endpoint, `${endpoint} rejected the request (${status}): ${problem}`, { status });
+  }
+}
+
+/** The body does not have the shape the spec gives; names the field. */
+export class ResponseShapeError extends ApiError {
+  constructor(endpoint: string, detail: string) {
+    super(endpoint, `${endpoint} answered a body viewership does not understand: ${detail}`, {
+      hint: 'The API may have changed. Run with --debug and report it; --raw-dir keeps the bodies.',
+    });
+  }
+}
+
+/** Retries ran out on 5xx, 429, timeouts or dropped connections. */
+export class ApiUnavailableError extends ApiError {
+  constructor(endpoint: string, attempts: number, lastProblem: string, cause?: unknown) {
+    super(endpoint, `${endpoint} kept failing (${lastProblem}) after ${attempts} attempts`, {
+      hint: 'api.video or the network may be down; run the same command again later: sync resumes where it stopped.',
+      cause,
+    });
+  }
+}
+
+/** The host cannot be reached at all (refused, unknown host): retrying quickly will not help. */
+export class UnreachableError extends ApiError {
+  constructor(endpoint: string, baseUrl: string, code: string, cause?: unknown) {
+    super(endpoint, `cannot reach ${baseUrl} (${code})`, {
+      hint: 'Check --base-url/--env and the network connection.',
+      cause,
+    });
+  }
+}

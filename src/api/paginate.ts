@@ -1,0 +1,47 @@
+/**
+ * All pages of a list endpoint, in order, as an async iterator.
+ *
+ * The first page tells how many there are; the rest are then fetched a few at a time ahead of the
+ * consumer (the scheduler still bounds the total in flight), so a long listing costs about one
+ * round trip per `prefetch` pages instead of one per page. Without `pagesTotal` the `next` links
+ * are followed one by one.
+ */
+import type { Page } from './schemas.js';
+
+export async function* paginate<T>(
+  fetchPage: (page: number) => Promise<Page<T>>,
+  options: { prefetch?: number } = {},
+): AsyncGenerator<Page<T>, void, undefined> {
+  const prefetch = Math.max(1, options.prefetch ?? 4);
+  const first = await fetchPage(1);
+  yield first;
+
+  const total = first.pagination.pagesTotal;
+  if (total === undefined) {
+    let page = first;
+    for (let n = 2; hasNext(page); n++) {
+      page = await fetchPage(n);
+      yield page;
+    }
+    return;
+  }
+
+  const pending = new Map<number, Promise<Page<T>>>();
+  let launched = 1;
+  for (let n = 2; n <= total; n++) {
+    while (launched < total && launched < n - 1 + prefetch) {
+      launched++;
+      const promise = fetchPage(launched);
+      // A consumer that stops early leaves prefetched pages unread; their failures do not matter.
+      promise.catch(() => undefined);
+      pending.set(launched, promise);
+    }
+    const page = await pending.get(n)!;
+    pending.delete(n);
+    yield page;
+  }
+}
+
+function hasNext(page: Page<unknown>): boolean {
+  return page.pagination.links.some((link) => link.rel === 'next') && page.items.length > 0;
+}

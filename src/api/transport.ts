@@ -1,0 +1,63 @@
+/**
+ * One HTTP exchange, reduced to an `Outcome` the retry policy can judge without exceptions:
+ * a response (any status), a timeout, a connection dropped mid-flight, or a host that cannot be
+ * reached at all. Nothing here retries or logs.
+ */
+
+export type Outcome =
+  | { kind: 'response'; status: number; headers: Headers; text: string }
+  | { kind: 'timeout' }
+  | { kind: 'dropped'; code: string; error: unknown }
+  | { kind: 'unreachable'; code: string; error: unknown };
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+export type Transport = (request: HttpRequest) => Promise<Outcome>;
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function errorCode(error: unknown): string {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return error instanceof Error ? error.name : 'unknown';
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+/** The default transport: Node's fetch (undici), which keeps connections alive per origin. */
+export const fetchTransport: Transport = async (request) => {
+  const signal = AbortSignal.timeout(request.timeoutMs);
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body ?? null,
+      signal,
+    });
+    // The body is read inside the same timeout: a server that stalls mid-body is a timeout too.
+    const text = await response.text();
+    return { kind: 'response', status: response.status, headers: response.headers, text };
+  } catch (error) {
+    if (isTimeout(error) || signal.aborted) return { kind: 'timeout' };
+    const code = errorCode(error);
+    return UNREACHABLE.has(code)
+      ? { kind: 'unreachable', code, error }
+      : { kind: 'dropped', code, error };
+  }
+};
