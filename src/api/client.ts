@@ -170,16 +170,16 @@ export class ApiVideoClient {
     metric: string,
     aggregation: string,
     query: MetricQuery,
-  ): Promise<{ value: number; body: AggregatedMetric; request: RequestInfo }> {
+  ): Promise<{ value: number; data: AggregatedMetric; body: unknown; request: RequestInfo }> {
     const endpoint = 'GET /data/metrics/{metric}/{aggregation}';
     const path = `/data/metrics/${encodeURIComponent(metric)}/${encodeURIComponent(aggregation)}`;
-    const { data, request } = await this.get(
+    const { data, body, request } = await this.get(
       endpoint,
       path,
       metricQuery(query),
       aggregatedMetricSchema,
     );
-    return { value: data.data, body: data, request };
+    return { value: data.data, data, body, request };
   }
 
   metricBreakdown(
@@ -216,13 +216,19 @@ export class ApiVideoClient {
     const schema = pageSchema(item);
     return paginate(
       async (currentPage) => {
-        const { data, request } = await this.get(
+        const { data, body, request } = await this.get(
           endpoint,
           path,
           { ...query, currentPage, pageSize: this.pageSize },
           schema,
         );
-        return { items: data.data, pagination: data.pagination, body: data, request };
+        return {
+          items: data.data,
+          raw: rawItems(body),
+          pagination: data.pagination,
+          body,
+          request,
+        };
       },
       { prefetch: this.prefetch },
     );
@@ -237,7 +243,7 @@ export class ApiVideoClient {
     const schema = metricPageSchema(item);
     return paginate(
       async (currentPage) => {
-        const { data, request } = await this.get(
+        const { data, body, request } = await this.get(
           endpoint,
           path,
           { ...query, currentPage, pageSize: this.pageSize },
@@ -245,9 +251,10 @@ export class ApiVideoClient {
         );
         return {
           items: data.data,
+          raw: rawItems(body),
           pagination: data.pagination,
           context: data.context,
-          body: data,
+          body,
           request,
         };
       },
@@ -261,7 +268,7 @@ export class ApiVideoClient {
     path: string,
     query: Query,
     schema: T,
-  ): Promise<{ data: z.infer<T>; request: RequestInfo }> {
+  ): Promise<{ data: z.infer<T>; body: unknown; request: RequestInfo }> {
     const search = encodeQuery(query);
     const url = `${this.baseUrl}${path}${search ? `?${search}` : ''}`;
     const final = await this.scheduler.run({
@@ -297,8 +304,13 @@ export class ApiVideoClient {
     if (outcome.status >= 400) throw problemError(endpoint, outcome.status, body);
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ResponseShapeError(endpoint, describeIssues(parsed.error, body));
-    return { data: parsed.data, request: { endpoint, path, query: flatQuery(query) } };
+    return { data: parsed.data, body, request: { endpoint, path, query: flatQuery(query) } };
   }
+}
+
+/** `data` of a body that has passed its page schema: the items as sent. */
+function rawItems(body: unknown): unknown[] {
+  return (body as { data: unknown[] }).data;
 }
 
 function metricQuery(query: MetricQuery): Query {

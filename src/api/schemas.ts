@@ -162,10 +162,13 @@ export interface RequestInfo {
 
 /** A page as the client yields it: the items plus the page's own envelope, kept for `--raw-dir`. */
 export interface Page<T> {
+  /** The items, validated. */
   items: T[];
+  /** The same items exactly as the API sent them (validation may reorder keys), for `raw` columns. */
+  raw: unknown[];
   pagination: Pagination;
-  /** The whole parsed body, exactly as the API sent it. */
-  body: Record<string, unknown>;
+  /** The whole body exactly as the API sent it, for `--raw-dir`. */
+  body: unknown;
   request: RequestInfo;
 }
 
