@@ -28,6 +28,8 @@ export interface Column {
 
 export interface TableSpec {
   name: string;
+  /** `main` (default) for the contract's tables, `viewership` for internal bookkeeping. */
+  schema?: 'main' | 'viewership';
   columns: Column[];
   key: string[];
   /** For partitioned exports: the timestamp column that decides a row's day. */
@@ -221,28 +223,67 @@ export function isTableName(name: string): name is TableName {
   return Object.hasOwn(TABLES, name);
 }
 
-export function createTableSql(spec: TableSpec, schema = 'main'): string {
+export function createTableSql(spec: TableSpec): string {
   const columns = spec.columns.map((c) => `  ${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
-  return `CREATE TABLE IF NOT EXISTS ${schema}.${spec.name} (\n${columns.join(',\n')},\n  PRIMARY KEY (${spec.key.join(', ')})\n)`;
+  return `CREATE TABLE IF NOT EXISTS ${qualified(spec)} (\n${columns.join(',\n')},\n  PRIMARY KEY (${spec.key.join(', ')})\n)`;
+}
+
+export function qualified(spec: TableSpec): string {
+  return `${spec.schema ?? 'main'}.${spec.name}`;
 }
 
 /** Bumped when a migration is added; stored in viewership.meta. */
 export const SCHEMA_VERSION = 1;
 
-/** Checkpoints of incremental sync, kept apart from the contract's tables. */
+/**
+ * Checkpoints of incremental sync, in the `viewership` schema, apart from the contract's tables.
+ * They are loaded like any table, in the same transaction as the rows they vouch for.
+ */
+export const CHECKPOINTS = {
+  // An asset's sessions have been listed, every page, for every day of [synced_from, synced_through].
+  asset_checkpoints: {
+    name: 'asset_checkpoints',
+    schema: 'viewership',
+    description: 'Days whose sessions have been listed, per asset.',
+    key: ['asset_type', 'asset_id'],
+    columns: [
+      col('asset_type', 'VARCHAR', true),
+      col('asset_id', 'VARCHAR', true),
+      col('synced_from', 'DATE', true),
+      col('synced_through', 'DATE', true),
+    ],
+  },
+  // Every event page of a session is stored; `final` when the session had ended by then.
+  session_checkpoints: {
+    name: 'session_checkpoints',
+    schema: 'viewership',
+    description: 'Sessions whose events are stored.',
+    key: ['session_id'],
+    columns: [
+      col('session_id', 'VARCHAR', true),
+      col('event_count', 'INTEGER', true),
+      col('final', 'BOOLEAN', true),
+      col('fetched_at', 'TIMESTAMPTZ', true),
+    ],
+  },
+  // A part of a day's Analytics API data is stored; `final` once the day was safely over.
+  metric_checkpoints: {
+    name: 'metric_checkpoints',
+    schema: 'viewership',
+    description: 'Days of Analytics API data stored.',
+    key: ['day', 'part'],
+    columns: [
+      col('day', 'DATE', true),
+      col('part', 'VARCHAR', true),
+      col('final', 'BOOLEAN', true),
+      col('fetched_at', 'TIMESTAMPTZ', true),
+    ],
+  },
+} satisfies Record<string, TableSpec>;
+
+export type CheckpointName = keyof typeof CHECKPOINTS;
+
 export const INTERNAL_DDL = [
   `CREATE SCHEMA IF NOT EXISTS viewership`,
   `CREATE TABLE IF NOT EXISTS viewership.meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
-  // Sessions of an asset have been listed, all pages, through this UTC day.
-  `CREATE TABLE IF NOT EXISTS viewership.asset_checkpoints (
-     asset_type VARCHAR NOT NULL, asset_id VARCHAR NOT NULL, synced_through DATE NOT NULL,
-     PRIMARY KEY (asset_type, asset_id))`,
-  // Every event page of a session has been stored; `final` when the session had ended by then.
-  `CREATE TABLE IF NOT EXISTS viewership.session_checkpoints (
-     session_id VARCHAR PRIMARY KEY, event_count INTEGER NOT NULL, final BOOLEAN NOT NULL,
-     fetched_at TIMESTAMPTZ NOT NULL)`,
-  // A day of Analytics API data is stored; `final` once the day was over when it was fetched.
-  `CREATE TABLE IF NOT EXISTS viewership.metric_checkpoints (
-     day DATE NOT NULL, part VARCHAR NOT NULL, final BOOLEAN NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
-     PRIMARY KEY (day, part))`,
 ];

@@ -1,0 +1,170 @@
+/**
+ * Opening the warehouse file, and the few ways of talking to it that the rest of the code uses.
+ *
+ * DuckDB lets one process write a file, or several read it, never both: the errors it gives
+ * for that (and for a file that is not a database) become one-line messages naming the fix.
+ * Every connection runs in UTC so that `::date` and `hour()` mean UTC days and hours.
+ */
+import { existsSync } from 'node:fs';
+import duckdb, {
+  type DuckDBConnection,
+  type DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { UsageError, ViewershipError } from '../errors.js';
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** How long to keep trying while another process holds the file (e.g. serve taking a snapshot). */
+  lockWaitMs?: number;
+  /** DuckDB's own memory budget; the sync keeps it small so that the whole process stays lean. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export class WarehouseLockedError extends UsageError {}
+
+function openError(path: string, error: unknown, readOnly: boolean): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const lock = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message);
+  if (lock) {
+    return new WarehouseLockedError(
+      `the warehouse ${path} is in use by another process (PID ${lock[2]})`,
+      readOnly
+        ? 'A sync is probably writing it; try again when it has finished.'
+        : 'Another sync (or a query/export) is using it; wait for it to finish, or use another --db file.',
+    );
+  }
+  if (/not a valid DuckDB database file/.test(message)) {
+    return new UsageError(
+      `${path} is not a DuckDB database`,
+      'Point --db at a viewership warehouse, or at a new file name to create one.',
+    );
+  }
+  if (/database does not exist/.test(message)) {
+    return new UsageError(
+      `there is no warehouse at ${path}`,
+      `Create it with: viewership sync --db ${path}`,
+    );
+  }
+  return new ViewershipError(`cannot open the warehouse ${path}: ${message}`, { cause: error });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Warehouse {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
+    const readOnly = options.readOnly ?? false;
+    if (readOnly && path !== ':memory:' && !existsSync(path)) {
+      throw new UsageError(
+        `there is no warehouse at ${path}`,
+        `Create it with: viewership sync --db ${path}`,
+      );
+    }
+    const config: Record<string, string> = {};
+    if (readOnly) config.access_mode = 'READ_ONLY';
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.threads) config.threads = String(options.threads);
+    const deadline = Date.now() + (options.lockWaitMs ?? 0);
+    for (;;) {
+      try {
+        const instance = await duckdb.DuckDBInstance.create(path, config);
+        const connection = await instance.connect();
+        await connection.run(`SET GLOBAL TimeZone = 'UTC'`);
+        return new Warehouse(path, readOnly, instance, connection);
+      } catch (error) {
+        const mapped = openError(path, error, readOnly);
+        if (!(mapped instanceof WarehouseLockedError) || Date.now() >= deadline) throw mapped;
+        await sleep(100);
+      }
+    }
+  }
+
+  /** Runs a statement; results are discarded. */
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Rows as plain objects with JS values (BIGINT → bigint, TIMESTAMPTZ → Date). */
+  async rows<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Rows as JSON-safe objects (BIGINT → string, TIMESTAMPTZ → string). */
+  async jsonRows<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  async scalar<T = unknown>(sql: string, params?: Params): Promise<T> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowsJS()[0]?.[0] as T;
+  }
+
+  /**
+   * Runs `work` with the connection to itself: callers are queued, so concurrent async work
+   * (a sync's many fetches) never interleaves statements on the one connection.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** `exclusive`, inside BEGIN … COMMIT (ROLLBACK if `work` throws). */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        const result = await work();
+        await this.connection.run('COMMIT');
+        return result;
+      } catch (error) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** Appends rows (arrays in column order) to a table through DuckDB's appender, in chunks. */
+  async append(
+    table: string,
+    types: DuckDBType[],
+    rows: DuckDBValue[][],
+    schema = 'main',
+    catalog?: string,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const appender = await this.connection.createAppender(table, schema, catalog ?? null);
+    try {
+      const size = 2048;
+      for (let start = 0; start < rows.length; start += size) {
+        const slice = rows.slice(start, start + size);
+        const chunk = duckdb.DuckDBDataChunk.create(types, slice.length);
+        chunk.setRows(slice);
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Load: rows → tables, idempotently, in bulk.
+ *
+ * Rows go through DuckDB's appender into a per-table TEMP staging table, then one set-based
+ * statement merges them into the target inside the caller's transaction. Merging by key is what
+ * makes re-running any sync (or resuming one after `kill -9`) never duplicate a row:
+ * - catalog tables upsert, keeping when an asset was first seen;
+ * - events replace a session's events as a whole (a session's events are always fetched whole);
+ * - everything else upserts by key.
+ */
+import duckdb, { type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { epochDays } from '../api/period.js';
+import type { Row } from '../sync/flatten.js';
+import type { Warehouse } from './connection.js';
+import {
+  CHECKPOINTS,
+  qualified,
+  TABLES,
+  type CheckpointName,
+  type ColumnType,
+  type TableName,
+  type TableSpec,
+} from './schema.js';
+
+type Strategy = { kind: 'upsert'; preserve?: string[] } | { kind: 'replace'; by: string[] };
+
+/** How each loadable table merges; tables not listed upsert by key. */
+const STRATEGIES: Partial<Record<LoadableName, Strategy>> = {
+  videos: { kind: 'upsert', preserve: ['first_seen_at'] },
+  live_streams: { kind: 'upsert', preserve: ['first_seen_at'] },
+  players: { kind: 'upsert', preserve: ['first_seen_at'] },
+  session_events: { kind: 'replace', by: ['session_id'] },
+  // A refetched day's breakdown replaces the stored one, so a dimension value that vanished goes too.
+  metric_breakdowns: { kind: 'replace', by: ['day', 'metric', 'breakdown'] },
+};
+
+export type LoadableName = TableName | CheckpointName;
+
+const { VARCHAR, BOOLEAN, INTEGER, BIGINT, DOUBLE, DATE, TIMESTAMPTZ, LIST } = duckdb;
+
+function duckType(type: ColumnType): DuckDBType {
+  switch (type) {
+    case 'VARCHAR':
+    case 'JSON':
+      return VARCHAR;
+    case 'BOOLEAN':
+      return BOOLEAN;
+    case 'INTEGER':
+      return INTEGER;
+    case 'BIGINT':
+      return BIGINT;
+    case 'DOUBLE':
+      return DOUBLE;
+    case 'DATE':
+      return DATE;
+    case 'TIMESTAMPTZ':
+      return TIMESTAMPTZ;
+    case 'VARCHAR[]':
+      return LIST(VARCHAR);
+  }
+}
+
+function toValue(type: ColumnType, value: Row[string] | undefined): DuckDBValue {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'TIMESTAMPTZ':
+      return duckdb.timestampTZValue(BigInt(value as bigint | number));
+    case 'DATE':
+      return duckdb.dateValue(epochDays(value as string));
+    case 'BIGINT':
+      return BigInt(value as number | bigint);
+    case 'VARCHAR[]':
+      return duckdb.listValue(value as string[]);
+    default:
+      return value as DuckDBValue;
+  }
+}
+
+export class TableLoader {
+  readonly spec: TableSpec;
+  private readonly types: DuckDBType[];
+  private readonly staging: string;
+  private prepared = false;
+
+  constructor(
+    private readonly db: Warehouse,
+    readonly table: LoadableName,
+  ) {
+    this.spec = table in TABLES ? TABLES[table as TableName] : CHECKPOINTS[table as CheckpointName];
+    this.types = this.spec.columns.map((c) => duckType(c.type));
+    this.staging = `staging_${table}`;
+  }
+
+  /**
+   * Merges `rows` into the table; call inside `db.transaction`. Returns how many rows are new
+   * (keys the table did not have before).
+   */
+  async load(rows: Row[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    await this.prepare();
+    const columns = this.spec.columns;
+    const values = rows.map((row) => columns.map((c) => toValue(c.type, row[c.name])));
+    await this.db.append(this.staging, this.types, values, 'main', 'temp');
+    const added = await this.merge();
+    await this.db.run(`DELETE FROM temp.main.${this.staging}`);
+    return added;
+  }
+
+  private async prepare(): Promise<void> {
+    if (this.prepared) return;
+    await this.db.run(
+      `CREATE TEMP TABLE IF NOT EXISTS ${this.staging} AS SELECT * FROM ${qualified(this.spec)} LIMIT 0`,
+    );
+    this.prepared = true;
+  }
+
+  private async merge(): Promise<number> {
+    const target = qualified(this.spec);
+    const staging = `temp.main.${this.staging}`;
+    const strategy = STRATEGIES[this.table] ?? { kind: 'upsert' };
+    const key = this.spec.key;
+    // The same key staged twice in one batch keeps its last version (ON CONFLICT cannot update a row twice).
+    const latest = `SELECT * EXCLUDE (staged_order) FROM (SELECT *, rowid AS staged_order FROM ${staging})
+       QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY staged_order DESC) = 1`;
+    const matches = (columns: string[], a: string, b: string) =>
+      columns.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
+
+    if (strategy.kind === 'replace') {
+      const replaced = `EXISTS (SELECT 1 FROM ${staging} s WHERE ${matches(strategy.by, 's', 't')})`;
+      const before = await this.db.scalar<bigint>(
+        `SELECT count(*) FROM ${target} t WHERE ${replaced}`,
+      );
+      await this.db.run(`DELETE FROM ${target} t WHERE ${replaced}`);
+      const staged = await this.db.scalar<bigint>(`SELECT count(*) FROM (${latest})`);
+      await this.db.run(`INSERT INTO ${target} ${latest}`);
+      return Number(staged) - Number(before);
+    }
+    const added = await this.db.scalar<bigint>(
+      `SELECT count(*) FROM (SELECT DISTINCT ${key.join(', ')} FROM ${staging}) s
+       WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${matches(key, 't', 's')})`,
+    );
+    const preserve = new Set([...key, ...(strategy.preserve ?? [])]);
+    const updates = this.spec.columns
+      .filter((c) => !preserve.has(c.name))
+      .map((c) => `${c.name} = excluded.${c.name}`);
+    await this.db.run(
+      `INSERT INTO ${target} ${latest}
+       ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+    );
+    return Number(added);
+  }
+}
