@@ -213,6 +213,19 @@ export class Catalog {
 
   // ---- API objects --------------------------------------------------------------------------
 
+  /** What the list endpoints hold now, in their default order (creation). */
+  listedVideos(): Record<string, unknown>[] {
+    return this.videos.filter((v) => !v.removed).map((v) => this.videoObject(v));
+  }
+
+  listedLiveStreams(nowMs: number): Record<string, unknown>[] {
+    return this.liveStreams.filter((l) => !l.removed).map((l) => this.liveStreamObject(l, nowMs));
+  }
+
+  listedPlayers(): Record<string, unknown>[] {
+    return this.players.filter((p) => !p.removed).map((p) => this.playerObject(p));
+  }
+
   videoObject(video: VideoAsset): Record<string, unknown> {
     let object = this.videoObjects.get(video.index);
     if (!object) {

@@ -60,6 +60,11 @@ export class SessionStore {
     return record;
   }
 
+  /** A session without disturbing the cache: for passes over every session. */
+  peek(i: number): SessionRecord {
+    return this.cache.get(i) ?? this.factory.make(i);
+  }
+
   /** The session with this ID, if it has loaded by `nowMs`. */
   find(id: string, nowMs: number): SessionRecord | undefined {
     const i = this.ids.decode(id);

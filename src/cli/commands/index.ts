@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ViewershipError } from '../../errors.js';
+import { registerEmulator } from './emulator.js';
 
 /** Commands still to be built announce it instead of pretending. */
 function planned(program: Command, name: string, summary: string): void {
@@ -18,6 +19,6 @@ export function registerCommands(program: Command): void {
   planned(program, 'query', 'run read-only SQL on the warehouse');
   planned(program, 'serve', 'the dashboard on http://127.0.0.1');
   planned(program, 'report', 'one self-contained HTML report');
-  planned(program, 'emulator', 'an api.video-compatible emulator for tests and demos');
+  registerEmulator(program);
   planned(program, 'demo', 'emulator + sync + serve in one command');
 }

@@ -1,0 +1,187 @@
+/**
+ * `viewership emulator`: the api.video emulator as a server, for demos, tests and users' own
+ * setups. Prints the URL and the API key, then serves until SIGINT or SIGTERM.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import {
+  DEFAULT_PRESET,
+  isPresetName,
+  PRESET_NAMES,
+  startEmulator,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from '../../emulator/index.js';
+
+interface Flags {
+  port: string;
+  host: string;
+  seed: string;
+  preset: string;
+  videos?: string;
+  liveStreams?: string;
+  players?: string;
+  sessions?: string;
+  historyDays?: string;
+  latency?: string;
+  rateLimit?: string;
+  faultRate?: string;
+  dropRate?: string;
+  slowRate?: string;
+  tokenTtl?: string;
+  generations: string;
+  apiKey?: string;
+  liveClock?: boolean;
+}
+
+const GENERATIONS = ['raw', 'analytics'] as const;
+
+function integer(
+  flag: string,
+  value: string | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`,
+      `e.g. ${flag} ${Math.max(min, 1)}`,
+    );
+  }
+  return n;
+}
+
+function fraction(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const r = Number(value);
+  if (value.trim() === '' || !(r >= 0 && r <= 1)) {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)} is not a rate between 0 and 1`,
+      `e.g. ${flag} 0.05`,
+    );
+  }
+  return r;
+}
+
+/** The emulator's options from the command line; bad values are usage errors. */
+export function emulatorOptions(flags: Flags): EmulatorOptions & { port: number; host: string } {
+  if (!isPresetName(flags.preset)) {
+    throw new UsageError(
+      `--preset ${JSON.stringify(flags.preset)} is not a preset`,
+      `use one of ${PRESET_NAMES.join(', ')}`,
+    );
+  }
+  const generations = flags.generations
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
+  for (const g of generations) {
+    if (!(GENERATIONS as readonly string[]).includes(g)) {
+      throw new UsageError(
+        `--generations names an unknown generation ${JSON.stringify(g)}`,
+        `use a comma-separated list of ${GENERATIONS.join(', ')}`,
+      );
+    }
+  }
+  if (flags.apiKey !== undefined && flags.apiKey.trim() === '')
+    throw new UsageError('--api-key must not be empty');
+  if (flags.host.trim() === '')
+    throw new UsageError('--host must not be empty', 'e.g. --host 127.0.0.1');
+  const perMinute = integer('--rate-limit', flags.rateLimit, 1);
+  const faults = {
+    serverErrorRate: fraction('--fault-rate', flags.faultRate),
+    dropRate: fraction('--drop-rate', flags.dropRate),
+    slowRate: fraction('--slow-rate', flags.slowRate),
+  };
+  const options: EmulatorOptions & { port: number; host: string } = {
+    port: integer('--port', flags.port, 0, 65535)!,
+    host: flags.host,
+    seed: integer('--seed', flags.seed, 0),
+    preset: flags.preset,
+    videos: integer('--videos', flags.videos, 1),
+    liveStreams: integer('--live-streams', flags.liveStreams, 0),
+    players: integer('--players', flags.players, 0),
+    sessions: integer('--sessions', flags.sessions, 0),
+    historyDays: integer('--history-days', flags.historyDays, 1),
+    latencyMs: integer('--latency', flags.latency, 0),
+    tokenTtlSeconds: integer('--token-ttl', flags.tokenTtl, 1),
+    rateLimit: perMinute === undefined ? undefined : { perMinute },
+    faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
+    generations: { raw: generations.includes('raw'), analytics: generations.includes('analytics') },
+    apiKey: flags.apiKey,
+    clock: flags.liveClock ? 'live' : 'frozen',
+  };
+  // Unset flags fall back to the preset's and library's defaults.
+  for (const key of Object.keys(options) as Array<keyof typeof options>) {
+    if (options[key] === undefined) delete options[key];
+  }
+  return options;
+}
+
+async function listen(
+  options: EmulatorOptions & { port: number; host: string },
+): Promise<RunningEmulator> {
+  try {
+    return await startEmulator(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new UsageError(
+        `port ${options.port} on ${options.host} is already in use`,
+        'choose another with --port, or --port 0 for any free port',
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw new UsageError(
+        `cannot listen on ${options.host}:${options.port} (${code})`,
+        'check --host and --port',
+      );
+    }
+    throw error;
+  }
+}
+
+export function registerEmulator(program: Command): void {
+  program
+    .command('emulator')
+    .description('an api.video-compatible emulator for tests and demos')
+    .option('--port <port>', 'port to listen on; 0 picks a free one', '8787')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--seed <n>', 'seed of the synthetic data (same seed, same data)', '1')
+    .option('--preset <name>', `account size: ${PRESET_NAMES.join(', ')}`, DEFAULT_PRESET)
+    .option('--videos <n>', 'number of videos (overrides the preset)')
+    .option('--live-streams <n>', 'number of live streams')
+    .option('--players <n>', 'number of players')
+    .option('--sessions <n>', 'sessions loaded during the history window')
+    .option('--history-days <n>', 'days of history before now')
+    .option('--latency <ms>', 'delay added before every response')
+    .option('--rate-limit <perMinute>', 'answer 429 past this many requests a minute')
+    .option('--fault-rate <r>', 'share of requests answered 500, 502 or 503')
+    .option('--drop-rate <r>', 'share of connections dropped without an answer')
+    .option('--slow-rate <r>', 'share of requests answered only after 35 s')
+    .option('--token-ttl <s>', 'lifetime of access tokens in seconds', undefined)
+    .option(
+      '--generations <list>',
+      'API generations to serve besides auth and catalog',
+      'raw,analytics',
+    )
+    .option('--api-key <key>', 'the API key to accept (default: derived from the seed)')
+    .option('--live-clock', 'let time pass: open sessions end and new ones keep arriving')
+    .action(async (flags: Flags) => {
+      const running = await listen(emulatorOptions(flags));
+      process.stdout.write(
+        `api.video emulator listening on ${running.url}\nAPI key: ${running.apiKey}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void running.close().then(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,77 @@
+/**
+ * The raw-statistics generation (2021-03, 2023-09): sessions of a video or live stream within a
+ * `period` of UTC days, and the player events of a session.
+ */
+import { epochDays, dayStartMs, parsePeriod, periodBounds } from '../api/period.js';
+import { isPageRequest, pageBounds, pagination, parsePageRequest } from './pagination.js';
+import { invalidQuery, notFound, reply, type Reply } from './problems.js';
+import { eventObjects, sessionObject, visibleEventCount } from './session-objects.js';
+import type { AssetKind } from './sessions.js';
+import { DAY } from './timestamps.js';
+import type { World } from './world.js';
+
+export function listSessions(
+  world: World,
+  kind: AssetKind,
+  assetId: string,
+  nowMs: number,
+  maxPeriodDays: number,
+  path: string,
+  query: URLSearchParams,
+): Reply {
+  const asset = kind === 'video' ? world.catalog.video(assetId) : world.catalog.liveStream(assetId);
+  if (!asset || asset.removed) return notFound(kind === 'video' ? 'videoId' : 'liveStreamId');
+
+  const raw = query.get('period');
+  if (raw === null || raw === '') return invalidQuery('period', 'This value should not be blank.');
+  const period = parsePeriod(raw);
+  if (!period) {
+    return invalidQuery(
+      'period',
+      'This value is not a valid period: use a day (2018-01-01), a week (2018-W01), a month (2018-01), a year (2018) or a range (2018-01-01/2018-01-15).',
+    );
+  }
+  const { first, last } = periodBounds(period);
+  const days = epochDays(last) - epochDays(first) + 1;
+  if (days > maxPeriodDays) {
+    return invalidQuery(
+      'period',
+      `This period covers ${days} days; the maximum is ${maxPeriodDays} days.`,
+    );
+  }
+  const page = parsePageRequest(query);
+  if (!isPageRequest(page)) return page;
+
+  const { items, start, end } = world.sessions.ofAsset(
+    kind,
+    asset.index,
+    dayStartMs(first),
+    dayStartMs(last) + DAY,
+    nowMs,
+  );
+  const bounds = pageBounds(page, end - start);
+  const data = [];
+  for (let p = start + bounds.start; p < start + bounds.end; p++) {
+    data.push(sessionObject(world.sessions.get(items[p]!), nowMs));
+  }
+  return reply({ data, pagination: pagination(path, query, page, end - start) });
+}
+
+export function listEvents(
+  world: World,
+  sessionId: string,
+  nowMs: number,
+  path: string,
+  query: URLSearchParams,
+): Reply {
+  const record = world.sessions.find(sessionId, nowMs);
+  if (!record) return notFound('sessionId');
+  const page = parsePageRequest(query);
+  if (!isPageRequest(page)) return page;
+  const total = visibleEventCount(record, nowMs);
+  const { start, end } = pageBounds(page, total);
+  return reply({
+    data: eventObjects(record, nowMs, start, end),
+    pagination: pagination(path, query, page, total),
+  });
+}
