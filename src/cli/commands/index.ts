@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { ViewershipError } from '../../errors.js';
 import { registerEmulator } from './emulator.js';
+import { registerExport, registerQuery } from './data.js';
+import { registerSync } from './sync.js';
 
 /** Commands still to be built announce it instead of pretending. */
 function planned(program: Command, name: string, summary: string): void {
@@ -14,9 +16,9 @@ function planned(program: Command, name: string, summary: string): void {
 }
 
 export function registerCommands(program: Command): void {
-  planned(program, 'sync', 'copy the account from the API into the warehouse');
-  planned(program, 'export', 'write a warehouse table to CSV, JSON, NDJSON or Parquet');
-  planned(program, 'query', 'run read-only SQL on the warehouse');
+  registerSync(program);
+  registerExport(program);
+  registerQuery(program);
   planned(program, 'serve', 'the dashboard on http://127.0.0.1');
   planned(program, 'report', 'one self-contained HTML report');
   registerEmulator(program);

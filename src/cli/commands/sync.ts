@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { UsageError } from '../../errors.js';
+import { sync, type SyncSummary } from '../../sync/run.js';
+import { showProgress } from '../progress.js';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function summaryLine(s: SyncSummary): string {
+  const added = s.rowsAdded;
+  const parts = [
+    `synced ${fmt(s.fetched.assets)} assets, ${fmt(s.fetched.sessions)} sessions, ${fmt(s.fetched.events)} events, ${fmt(s.fetched.metricRows)} metric rows`,
+    `added ${fmt(s.rowsAddedTotal)} rows (${fmt(added.sessions ?? 0)} sessions, ${fmt(added.session_events ?? 0)} events)`,
+    `in ${(s.durationMs / 1000).toFixed(1)} s`,
+    `${fmt(s.requests)} requests, ${fmt(s.retries)} retries, ${fmt(s.rateLimited)} rate-limited`,
+  ];
+  let line = parts.join(' · ');
+  if (s.missingGenerations.length > 0) {
+    line += ` · not available on this account: ${s.missingGenerations.join(', ')} API`;
+  }
+  if (s.warnings.length > 0) line += ` · ${s.warnings.length} warning(s)`;
+  return line;
+}
+
+export function registerSync(program: Command): void {
+  program
+    .command('sync')
+    .description('copy the account from the API into the warehouse (incremental, resumable)')
+    .option('--api-key <key>', 'api.video API key (default: $APIVIDEO_API_KEY)')
+    .addOption(
+      new Option('--env <env>', 'api.video environment')
+        .choices(['production', 'sandbox'])
+        .default('production'),
+    )
+    .option('--base-url <url>', 'any base URL instead of --env (e.g. the emulator)')
+    .option('--db <file>', 'warehouse file', 'viewership.duckdb')
+    .option('--from <day>', 'first UTC day to sync, YYYY-MM-DD (default: the start of the history)')
+    .option('--to <day>', 'last UTC day to sync, YYYY-MM-DD (default: today)')
+    .option('--raw-dir <dir>', 'also keep every API response as JSON/NDJSON in this folder')
+    .option('--concurrency <n>', 'requests in flight at once', '32')
+    .option('--timeout <seconds>', 'per-request timeout', '30')
+    .option('--basic-auth', 'authenticate with HTTP Basic instead of a bearer token')
+    .option('--no-metrics', 'skip the Analytics API (/data) snapshot')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts) => {
+      const apiKey: string | undefined = opts.apiKey ?? process.env.APIVIDEO_API_KEY;
+      if (!apiKey) {
+        throw new UsageError('no API key', 'Pass --api-key KEY or set APIVIDEO_API_KEY.');
+      }
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+        throw new UsageError(`--concurrency ${opts.concurrency} is not a number from 1 to 256`);
+      }
+      const timeout = Number(opts.timeout);
+      if (!(timeout > 0))
+        throw new UsageError(`--timeout ${opts.timeout} is not a positive number of seconds`);
+      let stop = () => undefined as void;
+      try {
+        const summary = await sync({
+          db: opts.db,
+          apiKey,
+          env: opts.env,
+          baseUrl: opts.baseUrl,
+          auth: opts.basicAuth ? 'basic' : 'bearer',
+          from: opts.from,
+          to: opts.to,
+          rawDir: opts.rawDir,
+          concurrency,
+          timeoutMs: timeout * 1000,
+          metrics: opts.metrics,
+          onStart: (progress, client) => {
+            if (!opts.json) stop = showProgress(progress, client);
+          },
+        });
+        stop();
+        console.log(opts.json ? JSON.stringify(summary) : summaryLine(summary));
+      } finally {
+        stop();
+      }
+    });
+}

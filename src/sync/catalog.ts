@@ -1,0 +1,47 @@
+/**
+ * Extract, stage 1: every video, live stream and player, all pages.
+ *
+ * Assets are upserted with the run's time as `last_seen_at`; once a listing has been read to its
+ * end, whatever it no longer lists gets `gone_at` — never deleted, its sessions and history stay.
+ */
+import type { Page } from '../api/schemas.js';
+import { refreshAssetTitles } from '../warehouse/model.js';
+import type { LoadedTable } from '../warehouse/batch.js';
+import { liveStreamRow, playerRow, videoRow, type Row } from './flatten.js';
+import { micros, type SyncContext } from './context.js';
+import type { CatalogListing } from './raw-dir.js';
+
+async function syncListing<T>(
+  ctx: SyncContext,
+  listing: CatalogListing,
+  table: Extract<LoadedTable, 'videos' | 'live_streams' | 'players'>,
+  pages: AsyncIterable<Page<T>>,
+  toRow: (item: T, raw: unknown, seenAt: bigint) => Row,
+): Promise<void> {
+  const seenAt = micros(ctx.startedAt);
+  ctx.raw?.touchListing(listing);
+  for await (const page of pages) {
+    const rows = page.items.map((item, i) => toRow(item, page.raw[i], seenAt));
+    await ctx.batcher.add(table, rows);
+    await ctx.raw?.listingItems(listing, page.raw);
+    if (table !== 'players') ctx.progress.assets += rows.length;
+  }
+  // Reached only when every page was read: an asset missing now is really gone.
+  ctx.batcher.after(() =>
+    ctx.db.run(
+      `UPDATE main.${table} SET gone_at = $1::TIMESTAMPTZ WHERE last_seen_at < $1::TIMESTAMPTZ AND gone_at IS NULL`,
+      [new Date(ctx.startedAt).toISOString()],
+    ),
+  );
+}
+
+export async function syncCatalog(ctx: SyncContext): Promise<void> {
+  ctx.progress.stage = 'catalog';
+  await Promise.all([
+    syncListing(ctx, 'videos', 'videos', ctx.client.videos(), videoRow),
+    syncListing(ctx, 'live-streams', 'live_streams', ctx.client.liveStreams(), liveStreamRow),
+    syncListing(ctx, 'players', 'players', ctx.client.players(), playerRow),
+  ]);
+  ctx.batcher.after(() => refreshAssetTitles(ctx.db));
+  await ctx.batcher.flush();
+}

@@ -1,0 +1,53 @@
+/** What every stage of a sync shares: the client, the warehouse, the run's options and its live progress. */
+import type { ApiVideoClient } from '../api/client.js';
+import type { Day } from '../api/period.js';
+import type { LoadBatcher } from '../warehouse/batch.js';
+import type { Warehouse } from '../warehouse/connection.js';
+import type { RawDir } from './raw-dir.js';
+
+export type Stage =
+  'connecting' | 'catalog' | 'sessions' | 'events' | 'metrics' | 'finishing' | 'done';
+
+/** The API generations beyond auth + catalog, which an account may or may not answer. */
+export type Generation = 'raw statistics' | 'analytics';
+
+export interface SyncProgress {
+  stage: Stage;
+  /** Work units of the current stage (assets, sessions or metric days) done and in all. */
+  done: number;
+  total: number;
+  assets: number;
+  sessions: number;
+  events: number;
+  metricRows: number;
+}
+
+export interface StageOptions {
+  /** Requested days, UTC, inclusive; undefined means "all there is". */
+  from: Day | undefined;
+  to: Day | undefined;
+  /** Days re-listed before the last synced day, for sessions that arrive late. */
+  overlapDays: number;
+  /** Longest `period` range asked for at once. */
+  maxPeriodDays: number;
+  /** Assets or sessions worked on at once (requests are bounded separately by the client). */
+  workers: number;
+  metrics: boolean;
+}
+
+export interface SyncContext {
+  client: ApiVideoClient;
+  db: Warehouse;
+  batcher: LoadBatcher;
+  raw: RawDir | undefined;
+  progress: SyncProgress;
+  options: StageOptions;
+  /** The run's start, ms since the epoch: what "now" and "today" mean throughout the run. */
+  startedAt: number;
+  today: Day;
+  missing: Set<Generation>;
+  warnings: string[];
+}
+
+/** Milliseconds → microseconds, the warehouse's timestamp unit. */
+export const micros = (ms: number): bigint => BigInt(ms) * 1000n;

@@ -1,0 +1,157 @@
+/**
+ * Extract, stage 4: the Analytics API (`/data/*`), snapshotted per UTC day.
+ *
+ * The API keeps 30 days, so this is the only way a user keeps a longer history: every run stores
+ * each day it has not stored for good — time series, breakdowns by every dimension, and the daily
+ * aggregates the series lack (watch time, load time). Today and yesterday are fetched again on
+ * each run, as their figures still move; older days are final once stored.
+ */
+import { EndpointNotFoundError, RequestRejectedError } from '../api/errors.js';
+import { addDays, dayStartMs, type Day } from '../api/period.js';
+import { parseApiTimestamp } from '../api/timestamps.js';
+import { BREAKDOWNS, TIMESERIES_METRICS } from '../api/schemas.js';
+import type { Row } from './flatten.js';
+import { forEachConcurrent } from './pool.js';
+import { micros, type SyncContext } from './context.js';
+
+/** The API refuses `from` more than 30 days back; today and the 29 days before stay inside. */
+export const RETENTION_DAYS = 30;
+/** Days this close to today are fetched again on every run. */
+const UNSETTLED_DAYS = 2;
+
+export const BREAKDOWN_METRICS = ['play', 'impression', 'view'] as const;
+export const DAILY_AGGREGATES = [
+  ['watch-time', 'sum'],
+  ['watch-time', 'average'],
+  ['impression-time', 'average'],
+] as const;
+
+const DAY_MS = 86_400_000;
+
+/** Days inside the API's retention and the requested range that are not stored for good yet. */
+async function daysToFetch(ctx: SyncContext): Promise<Day[]> {
+  let first = addDays(ctx.today, -(RETENTION_DAYS - 1));
+  let last = ctx.today;
+  if (ctx.options.from && ctx.options.from > first) first = ctx.options.from;
+  if (ctx.options.to && ctx.options.to < last) last = ctx.options.to;
+  if (first > last) return [];
+  const final = await ctx.db.exclusive(() =>
+    ctx.db.rows<{ day: string }>(
+      `SELECT strftime(day, '%Y-%m-%d') AS day FROM viewership.metric_checkpoints
+       WHERE part = 'day' AND final AND day BETWEEN $1::DATE AND $2::DATE`,
+      [first, last],
+    ),
+  );
+  const stored = new Set(final.map((r) => r.day));
+  const days: Day[] = [];
+  for (let day = first; day <= last; day = addDays(day, 1)) if (!stored.has(day)) days.push(day);
+  return days;
+}
+
+type Task = () => Promise<void>;
+
+function dayTasks(ctx: SyncContext, day: Day): Task[] {
+  const from = new Date(dayStartMs(day));
+  // The current day ends now: the API refuses a `to` in the future.
+  const to = new Date(Math.min(dayStartMs(day) + DAY_MS, ctx.startedAt));
+  const fetchedAt = micros(ctx.startedAt);
+  const tasks: Task[] = [];
+  for (const metric of BREAKDOWN_METRICS) {
+    for (const breakdown of BREAKDOWNS) {
+      tasks.push(async () => {
+        const rows: Row[] = [];
+        for await (const page of ctx.client.metricBreakdown(metric, breakdown, { from, to })) {
+          page.items.forEach((item, i) =>
+            rows.push({
+              day,
+              metric,
+              breakdown,
+              dimension_value: item.dimensionValue ?? '',
+              value: item.metricValue,
+              fetched_at: fetchedAt,
+              raw: JSON.stringify(page.raw[i]),
+            }),
+          );
+          await ctx.raw?.response('metrics', page.request, page.body);
+        }
+        await ctx.batcher.add('metric_breakdowns', rows);
+        ctx.progress.metricRows += rows.length;
+      });
+    }
+  }
+  for (const [metric, aggregation] of DAILY_AGGREGATES) {
+    tasks.push(async () => {
+      const answer = await ctx.client.aggregatedMetric(metric, aggregation, { from, to });
+      await ctx.raw?.response('metrics', answer.request, answer.body);
+      await ctx.batcher.add('metric_timeseries', [
+        {
+          metric: `${metric}.${aggregation}`,
+          interval: 'day',
+          bucket_start: micros(dayStartMs(day)),
+          value: answer.value,
+          fetched_at: fetchedAt,
+          raw: JSON.stringify(answer.body),
+        },
+      ]);
+      ctx.progress.metricRows++;
+    });
+  }
+  return tasks;
+}
+
+function timeseriesTasks(ctx: SyncContext, first: Day, last: Day): Task[] {
+  const from = new Date(dayStartMs(first));
+  const to = new Date(Math.min(dayStartMs(last) + DAY_MS, ctx.startedAt));
+  const fetchedAt = micros(ctx.startedAt);
+  return TIMESERIES_METRICS.map((metric) => async () => {
+    const rows: Row[] = [];
+    for await (const page of ctx.client.metricTimeseries(metric, { from, to, interval: 'day' })) {
+      page.items.forEach((item, i) =>
+        rows.push({
+          metric,
+          interval: 'day',
+          bucket_start: parseApiTimestamp(item.emittedAt),
+          value: item.metricValue,
+          fetched_at: fetchedAt,
+          raw: JSON.stringify(page.raw[i]),
+        }),
+      );
+      await ctx.raw?.response('metrics', page.request, page.body);
+    }
+    await ctx.batcher.add('metric_timeseries', rows);
+    ctx.progress.metricRows += rows.length;
+  });
+}
+
+function generationMissing(error: unknown): boolean {
+  return (
+    error instanceof EndpointNotFoundError ||
+    (error instanceof RequestRejectedError && error.status === 403)
+  );
+}
+
+export async function syncMetrics(ctx: SyncContext): Promise<void> {
+  ctx.progress.stage = 'metrics';
+  const days = await daysToFetch(ctx);
+  ctx.progress.done = 0;
+  ctx.progress.total = days.length;
+  if (days.length === 0) return;
+  try {
+    const [probe, ...series] = timeseriesTasks(ctx, days[0]!, days.at(-1)!);
+    // One request first: an account without the Analytics API answers 404 on the route.
+    await probe!();
+    await forEachConcurrent(series, ctx.options.workers, (task) => task());
+    await forEachConcurrent(days, Math.max(1, Math.floor(ctx.options.workers / 8)), async (day) => {
+      await forEachConcurrent(dayTasks(ctx, day), ctx.options.workers, (task) => task());
+      const settled = day <= addDays(ctx.today, -UNSETTLED_DAYS);
+      await ctx.batcher.add('metric_checkpoints', [
+        { day, part: 'day', final: settled, fetched_at: micros(ctx.startedAt) },
+      ]);
+      ctx.progress.done++;
+    });
+  } catch (error) {
+    if (!generationMissing(error)) throw error;
+    ctx.missing.add('analytics');
+  }
+  await ctx.batcher.flush();
+}

@@ -1,0 +1,197 @@
+/**
+ * Extract, stage 2: the player sessions of every video and live stream.
+ *
+ * Each asset is listed for the days it needs: by default from its creation to today; on later
+ * runs only what its checkpoint does not cover, plus `overlapDays` before the last synced day
+ * (sessions arrive late) and back to its oldest session still open (to learn when it ended).
+ * Long spans are cut into periods the API accepts. The checkpoint is committed with the rows.
+ */
+import {
+  EndpointNotFoundError,
+  RequestRejectedError,
+  ResourceNotFoundError,
+} from '../api/errors.js';
+import { addDays, chunkDays, dayOf, rangePeriod, type Day } from '../api/period.js';
+import { sessionRow, type AssetRef } from './flatten.js';
+import { forEachConcurrent } from './pool.js';
+import type { SyncContext } from './context.js';
+
+/** Where api.video's history can begin, for accounts whose assets carry no creation date. */
+export const HISTORY_FLOOR: Day = '2017-01-01';
+
+interface AssetPlan extends AssetRef {
+  created: Day | null;
+  syncedFrom: Day | null;
+  syncedThrough: Day | null;
+  openSince: Day | null;
+}
+
+export interface Span {
+  from: Day;
+  to: Day;
+}
+
+/**
+ * The spans to list for one asset, and the coverage its checkpoint will have once they are read.
+ * Pure, so the incremental rules can be tested without an API.
+ */
+export function planSpans(
+  wanted: Span,
+  checkpoint: Span | null,
+  options: { overlapDays: number; openSince: Day | null },
+): { spans: Span[]; coverage: Span | null } {
+  if (wanted.from > wanted.to) return { spans: [], coverage: checkpoint };
+  if (!checkpoint) return { spans: [wanted], coverage: wanted };
+  const spans: Span[] = [];
+  if (wanted.from < checkpoint.from) {
+    spans.push({ from: wanted.from, to: minDay(wanted.to, addDays(checkpoint.from, -1)) });
+  }
+  let recentFrom = addDays(checkpoint.to, -options.overlapDays);
+  if (options.openSince && options.openSince < recentFrom) recentFrom = options.openSince;
+  recentFrom = maxDay(recentFrom, wanted.from);
+  if (recentFrom <= wanted.to) {
+    const last = spans.at(-1);
+    if (last && addDays(last.to, 1) >= recentFrom) last.to = maxDay(last.to, wanted.to);
+    else spans.push({ from: recentFrom, to: wanted.to });
+  }
+  // The checkpoint grows only when what was read joins what it covers, so it never hides a gap.
+  const joins =
+    wanted.from <= addDays(checkpoint.to, 1) && wanted.to >= addDays(checkpoint.from, -1);
+  const coverage = joins
+    ? { from: minDay(wanted.from, checkpoint.from), to: maxDay(wanted.to, checkpoint.to) }
+    : checkpoint;
+  return { spans, coverage };
+}
+
+const minDay = (a: Day, b: Day) => (a < b ? a : b);
+const maxDay = (a: Day, b: Day) => (a > b ? a : b);
+
+async function loadPlans(ctx: SyncContext): Promise<{ plans: AssetPlan[]; earliest: Day }> {
+  const rows = await ctx.db.exclusive(() =>
+    ctx.db.rows<{
+      type: 'video' | 'live_stream';
+      id: string;
+      title: string | null;
+      created: string | null;
+      synced_from: string | null;
+      synced_through: string | null;
+      open_since: string | null;
+    }>(`
+      WITH assets AS (
+        SELECT 'video' AS type, video_id AS id, title, coalesce(created_at, published_at) AS created
+        FROM main.videos WHERE gone_at IS NULL
+        UNION ALL
+        SELECT 'live_stream', live_stream_id, name, created_at FROM main.live_streams WHERE gone_at IS NULL
+      ),
+      open_sessions AS (
+        SELECT asset_type, asset_id, min(loaded_at) AS since FROM main.sessions
+        WHERE ended_at IS NULL GROUP BY ALL
+      )
+      SELECT a.type, a.id, a.title, strftime(a.created, '%Y-%m-%d') AS created,
+        strftime(c.synced_from, '%Y-%m-%d') AS synced_from,
+        strftime(c.synced_through, '%Y-%m-%d') AS synced_through,
+        strftime(o.since, '%Y-%m-%d') AS open_since
+      FROM assets a
+      LEFT JOIN viewership.asset_checkpoints c ON c.asset_type = a.type AND c.asset_id = a.id
+      LEFT JOIN open_sessions o ON o.asset_type = a.type AND o.asset_id = a.id
+      ORDER BY a.type DESC, a.id`),
+  );
+  const earliest = await ctx.db.exclusive(() =>
+    ctx.db.scalar<string | null>(`
+      SELECT strftime(min(t), '%Y-%m-%d') FROM (
+        SELECT coalesce(created_at, published_at) AS t FROM main.videos
+        UNION ALL SELECT created_at FROM main.live_streams
+        UNION ALL SELECT created_at FROM main.players)`),
+  );
+  return {
+    plans: rows.map((r) => ({
+      type: r.type,
+      id: r.id,
+      title: r.title,
+      created: r.created,
+      syncedFrom: r.synced_from,
+      syncedThrough: r.synced_through,
+      openSince: r.open_since,
+    })),
+    earliest: earliest ?? HISTORY_FLOOR,
+  };
+}
+
+async function syncAsset(ctx: SyncContext, plan: AssetPlan, earliest: Day): Promise<void> {
+  const { options } = ctx;
+  const start = plan.created ?? earliest;
+  const wanted = {
+    from: options.from && options.from > start ? options.from : start,
+    to: options.to && options.to < ctx.today ? options.to : ctx.today,
+  };
+  const checkpoint =
+    plan.syncedFrom && plan.syncedThrough
+      ? { from: plan.syncedFrom, to: plan.syncedThrough }
+      : null;
+  const { spans, coverage } = planSpans(wanted, checkpoint, {
+    overlapDays: options.overlapDays,
+    openSince: plan.openSince,
+  });
+  const list =
+    plan.type === 'video'
+      ? ctx.client.videoSessions.bind(ctx.client)
+      : ctx.client.liveStreamSessions.bind(ctx.client);
+  for (const span of spans) {
+    for (const chunk of chunkDays(span.from, span.to, options.maxPeriodDays)) {
+      for await (const page of list(plan.id, rangePeriod(chunk.from, chunk.to))) {
+        const rows = page.items.map((session, i) => sessionRow(session, page.raw[i], plan));
+        await ctx.batcher.add('sessions', rows);
+        await ctx.raw?.response('sessions', page.request, page.body);
+        ctx.progress.sessions += rows.length;
+      }
+    }
+  }
+  if (coverage) {
+    await ctx.batcher.add('asset_checkpoints', [
+      {
+        asset_type: plan.type,
+        asset_id: plan.id,
+        synced_from: coverage.from,
+        synced_through: coverage.to,
+      },
+    ]);
+  }
+}
+
+/** True when the error says this account has no raw-statistics endpoints at all. */
+function generationMissing(error: unknown): boolean {
+  return (
+    error instanceof EndpointNotFoundError ||
+    (error instanceof RequestRejectedError && error.status === 403)
+  );
+}
+
+export async function syncSessions(ctx: SyncContext): Promise<void> {
+  ctx.progress.stage = 'sessions';
+  const { plans, earliest } = await loadPlans(ctx);
+  ctx.progress.done = 0;
+  ctx.progress.total = plans.length;
+  const run = async (plan: AssetPlan) => {
+    try {
+      await syncAsset(ctx, plan, earliest);
+    } catch (error) {
+      // Deleted between the catalog and now: the next run will see it gone.
+      if (!(error instanceof ResourceNotFoundError)) throw error;
+      ctx.warnings.push(`${plan.type.replace('_', ' ')} ${plan.id} disappeared during the sync`);
+    }
+    ctx.progress.done++;
+  };
+  try {
+    // One asset first: an account without raw statistics answers 404 on the route, once.
+    const [first, ...rest] = plans;
+    if (first) await run(first);
+    await forEachConcurrent(rest, ctx.options.workers, run);
+  } catch (error) {
+    if (!generationMissing(error)) throw error;
+    ctx.missing.add('raw statistics');
+  }
+  await ctx.batcher.flush();
+}
+
+/** Today in UTC as the run sees it. */
+export const todayOf = (ms: number): Day => dayOf(ms);
