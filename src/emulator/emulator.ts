@@ -138,7 +138,7 @@ class ApiVideoEmulator implements Emulator {
     let answer: Reply | undefined;
     if (fault?.kind === 'error') answer = serverError(fault.status);
     else if (fault?.kind === 'burst429') {
-      answer = tooManyRequests();
+      answer = tooManyRequests(1);
       rateHeaders = {
         ...(this.limit ? this.limit.headers() : {}),
         'x-ratelimit-remaining': '0',
@@ -149,7 +149,7 @@ class ApiVideoEmulator implements Emulator {
       rateHeaders = decision.headers;
       if (!decision.allowed) {
         this.stats.rateLimited++;
-        answer = tooManyRequests();
+        answer = tooManyRequests(Number(decision.headers['x-ratelimit-retry-after']));
       }
     }
     answer ??= this.answer(route, req, path, query, body);

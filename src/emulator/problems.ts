@@ -66,15 +66,17 @@ export function unrecognizedUrl(): Reply {
   );
 }
 
-export function tooManyRequests(): Reply {
-  return reply(
-    {
+/** 429, with the standard `Retry-After` beside api.video's `X-RateLimit-Retry-After`. */
+export function tooManyRequests(retryAfterSeconds: number): Reply {
+  return {
+    status: 429,
+    body: {
       type: 'https://docs.api.video/reference/too-many-requests',
       title: 'Too many requests.',
       status: 429,
     },
-    429,
-  );
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  };
 }
 
 export interface RangeProblem {

@@ -129,6 +129,9 @@ describe('emulator access: rate limit', () => {
       expect(retry).toBeGreaterThanOrEqual(0);
       expect(retry).toBeLessThanOrEqual(60);
     }
+    expect(answers[3]!.headers.get('retry-after')).toBe(
+      answers[3]!.headers.get('x-ratelimit-retry-after'),
+    );
     expect(answers[3]!.body).toEqual({
       type: 'https://docs.api.video/reference/too-many-requests',
       title: 'Too many requests.',
@@ -222,6 +225,7 @@ describe('emulator access: generations, faults, latency, admin', () => {
     });
     expect(answer.status).toBe(429);
     expect(answer.headers.get('x-ratelimit-retry-after')).toBe('1');
+    expect(answer.headers.get('retry-after')).toBe('1');
     expect((await post(burst, '/auth/api-key', { apiKey: burst.apiKey })).status).toBe(200);
     const failing = await start({ faults: { serverErrorRate: 1 } });
     const error = await call(failing, '/videos');
