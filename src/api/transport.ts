@@ -20,20 +20,25 @@ export interface HttpRequest {
 
 export type Transport = (request: HttpRequest) => Promise<Outcome>;
 
+// `bad port`: fetch refuses ports browsers block (e.g. 9, 25) before connecting at all.
 const UNREACHABLE = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  'bad port',
 ]);
 
+/** The most specific code in the cause chain (fetch wraps the socket's error), else its message. */
 function errorCode(error: unknown): string {
+  let innermost: unknown = error;
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
+    innermost = e;
   }
-  return error instanceof Error ? error.name : 'unknown';
+  return innermost instanceof Error ? innermost.message : 'unknown';
 }
 
 function isTimeout(error: unknown): boolean {

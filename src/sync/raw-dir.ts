@@ -12,26 +12,41 @@ import type { RequestInfo } from '../api/schemas.js';
 export type CatalogListing = 'videos' | 'live-streams' | 'players';
 export type ResponseKind = 'sessions' | 'session-events' | 'metrics';
 
+interface Output {
+  stream: WriteStream;
+  /** While the stream's buffer is full: resolves on its next 'drain' (one listener for all writers). */
+  drained: Promise<void> | undefined;
+}
+
 export class RawDir {
-  private readonly streams = new Map<string, WriteStream>();
+  private readonly outputs = new Map<string, Output>();
   private readonly started = new Set<string>();
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
   }
 
-  private stream(file: string): WriteStream {
-    let stream = this.streams.get(file);
-    if (!stream) {
-      stream = createWriteStream(join(this.dir, file), { flags: 'w' });
-      this.streams.set(file, stream);
+  private output(file: string): Output {
+    let output = this.outputs.get(file);
+    if (!output) {
+      output = {
+        stream: createWriteStream(join(this.dir, file), { flags: 'w' }),
+        drained: undefined,
+      };
+      this.outputs.set(file, output);
     }
-    return stream;
+    return output;
   }
 
   private async write(file: string, text: string): Promise<void> {
-    const stream = this.stream(file);
-    if (!stream.write(text)) await once(stream, 'drain');
+    const output = this.output(file);
+    while (output.drained) await output.drained;
+    if (!output.stream.write(text)) {
+      output.drained = once(output.stream, 'drain').then(() => {
+        output.drained = undefined;
+      });
+      await output.drained;
+    }
   }
 
   /** Appends a page's items to a listing file (a JSON array closed by `close`). */
@@ -46,7 +61,7 @@ export class RawDir {
 
   /** An empty listing is still written, as `[]`. */
   touchListing(listing: CatalogListing): void {
-    this.stream(`${listing}.json`);
+    this.output(`${listing}.json`);
   }
 
   async response(kind: ResponseKind, request: RequestInfo, body: unknown): Promise<void> {
@@ -61,11 +76,11 @@ export class RawDir {
   }
 
   async close(): Promise<void> {
-    for (const [file, stream] of this.streams) {
+    for (const [file, { stream }] of this.outputs) {
       if (file.endsWith('.json')) stream.write(this.started.has(file) ? '\n]\n' : '[]\n');
       stream.end();
       await once(stream, 'finish');
     }
-    this.streams.clear();
+    this.outputs.clear();
   }
 }

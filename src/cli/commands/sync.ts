@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { sync, type SyncSummary } from '../../sync/run.js';
+import { integerOption, positiveNumberOption } from '../options.js';
 import { showProgress } from '../progress.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -39,21 +40,26 @@ export function registerSync(program: Command): void {
     .option('--raw-dir <dir>', 'also keep every API response as JSON/NDJSON in this folder')
     .option('--concurrency <n>', 'requests in flight at once', '32')
     .option('--timeout <seconds>', 'per-request timeout', '30')
+    .option('--retries <n>', 'attempts per request on 5xx, timeouts and dropped connections', '8')
     .option('--basic-auth', 'authenticate with HTTP Basic instead of a bearer token')
     .option('--no-metrics', 'skip the Analytics API (/data) snapshot')
+    .option(
+      '--lock-wait <seconds>',
+      'how long to wait while another process reads the warehouse',
+      '5',
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (opts) => {
       const apiKey: string | undefined = opts.apiKey ?? process.env.APIVIDEO_API_KEY;
       if (!apiKey) {
         throw new UsageError('no API key', 'Pass --api-key KEY or set APIVIDEO_API_KEY.');
       }
-      const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-        throw new UsageError(`--concurrency ${opts.concurrency} is not a number from 1 to 256`);
-      }
-      const timeout = Number(opts.timeout);
-      if (!(timeout > 0))
-        throw new UsageError(`--timeout ${opts.timeout} is not a positive number of seconds`);
+      const concurrency = integerOption(opts.concurrency, '--concurrency', 1, 256);
+      const timeout = positiveNumberOption(opts.timeout, '--timeout');
+      const retries = integerOption(opts.retries, '--retries', 1, 100);
+      const lockWait = Number(opts.lockWait);
+      if (!(lockWait >= 0))
+        throw new UsageError(`--lock-wait ${opts.lockWait} is not a number of seconds`);
       let stop = () => undefined as void;
       try {
         const summary = await sync({
@@ -67,6 +73,8 @@ export function registerSync(program: Command): void {
           rawDir: opts.rawDir,
           concurrency,
           timeoutMs: timeout * 1000,
+          retry: { maxAttempts: retries },
+          lockWaitMs: lockWait * 1000,
           metrics: opts.metrics,
           onStart: (progress, client) => {
             if (!opts.json) stop = showProgress(progress, client);

@@ -1,0 +1,23 @@
+/** Flag values checked once, with messages that name the flag and what it takes. */
+import { UsageError } from '../errors.js';
+
+export function integerOption(
+  value: string,
+  flag: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`${flag} ${value} is not a whole number ${range}`);
+  }
+  return n;
+}
+
+export function positiveNumberOption(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${flag} ${value} is not a positive number`);
+  return n;
+}

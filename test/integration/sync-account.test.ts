@@ -1,0 +1,105 @@
+/**
+ * Accounts that change or lack parts of the API: a generation missing is named, not a crash;
+ * an asset gone from the API is marked gone and keeps its history; a renamed asset is renamed
+ * in every session row.
+ */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { Warehouse } from '../../src/warehouse/connection.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { compareWithTruth } from '../helpers/truth.js';
+
+const dir = tempDir();
+const running: RunningEmulator[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((e) => e.close()));
+});
+
+async function sync(e: RunningEmulator, db: string, ...extra: string[]) {
+  const r = await runCli(['sync', '--base-url', e.url, '--db', db, ...extra], {
+    APIVIDEO_API_KEY: e.apiKey,
+  });
+  return r;
+}
+
+async function read<T>(db: string, sql: string): Promise<T[]> {
+  const wh = await Warehouse.open(db, { readOnly: true });
+  try {
+    return await wh.rows<T>(sql);
+  } finally {
+    wh.close();
+  }
+}
+
+describe('accounts without every API generation', () => {
+  it('names a missing raw-statistics API, syncs the rest and exits 0', async () => {
+    const e = await startEmulator({ preset: 'tiny', seed: 8, generations: { raw: false } });
+    running.push(e);
+    const db = join(dir, 'no-raw.duckdb');
+    const r = await sync(e, db);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/not available on this account: raw statistics API/);
+    const [counts] = await read<{ videos: bigint; sessions: bigint; metrics: bigint }>(
+      db,
+      `SELECT (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM sessions) AS sessions,
+              (SELECT count(*) FROM metric_timeseries) AS metrics`,
+    );
+    expect(Number(counts!.videos)).toBe(e.emulator.truth.videos().length);
+    expect(Number(counts!.sessions)).toBe(0);
+    expect(Number(counts!.metrics)).toBeGreaterThan(0);
+    const [run] = await read<{ missing_generations: string[] }>(
+      db,
+      'SELECT missing_generations FROM sync_runs',
+    );
+    expect(run!.missing_generations).toEqual(['raw statistics']);
+  });
+
+  it('names a missing Analytics API and still mirrors every session', async () => {
+    const e = await startEmulator({ preset: 'tiny', seed: 8, generations: { analytics: false } });
+    running.push(e);
+    const db = join(dir, 'no-analytics.duckdb');
+    const r = await sync(e, db, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).missingGenerations).toEqual(['analytics']);
+    expect(await compareWithTruth(db, e.emulator.truth)).toEqual([]);
+  });
+});
+
+describe('an account that changes between syncs', () => {
+  it('marks a deleted video gone, keeps its sessions, and renames a renamed one everywhere', async () => {
+    const e = await startEmulator({ preset: 'tiny', seed: 9 });
+    running.push(e);
+    const db = join(dir, 'changes.duckdb');
+    expect((await sync(e, db)).code).toBe(0);
+    const [gone, renamed] = await read<{ video_id: string; n: bigint }>(
+      db,
+      `SELECT asset_id AS video_id, count(*) AS n FROM sessions WHERE asset_type = 'video'
+       GROUP BY 1 ORDER BY n DESC, 1 LIMIT 2`,
+    );
+    e.emulator.removeAsset(gone!.video_id);
+    e.emulator.renameAsset(renamed!.video_id, 'A brand new <title>');
+    expect((await sync(e, db)).code).toBe(0);
+
+    const videos = await read<{ video_id: string; title: string; gone: boolean }>(
+      db,
+      `SELECT video_id, title, gone_at IS NOT NULL AS gone FROM videos WHERE video_id IN ('${gone!.video_id}', '${renamed!.video_id}')`,
+    );
+    expect(videos.find((v) => v.video_id === gone!.video_id)!.gone).toBe(true);
+    expect(videos.find((v) => v.video_id === renamed!.video_id)).toMatchObject({
+      gone: false,
+      title: 'A brand new <title>',
+    });
+    const [kept] = await read<{ n: bigint }>(
+      db,
+      `SELECT count(*) AS n FROM sessions WHERE asset_id = '${gone!.video_id}'`,
+    );
+    expect(kept!.n).toBe(gone!.n);
+    const titles = await read<{ t: string }>(
+      db,
+      `SELECT DISTINCT asset_title AS t FROM sessions WHERE asset_id = '${renamed!.video_id}'
+       UNION SELECT DISTINCT asset_title FROM master WHERE asset_id = '${renamed!.video_id}'`,
+    );
+    expect(titles.map((t) => t.t)).toEqual(['A brand new <title>']);
+  });
+});
