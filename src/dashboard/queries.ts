@@ -1,0 +1,152 @@
+/**
+ * What the dashboard asks a warehouse: its metadata (date extent, assets for the picker) and
+ * every chart's rows for a filter. Runs on the serve snapshot and on the report's connection.
+ */
+import type { Warehouse } from '../warehouse/connection.js';
+import { CHARTS, SOURCES, type ChartDef } from './charts.js';
+import { dayNumber, isoDay } from './days.js';
+import { finalize } from './finalize.js';
+import {
+  aggregateAnswers,
+  aggregateSql,
+  BY_ASSET_TABLE,
+  byAssetSql,
+  servedFromAggregateSql,
+  servedSql,
+  type Statement,
+} from './sql.js';
+import type { Asset, AssetType, Extent, Filter, Meta, Row } from './types.js';
+
+export type WarehouseFacts = Omit<Meta, 'version' | 'state' | 'refreshedAt'>;
+
+/** Builds the per-chart aggregates that make answers fast; once per snapshot. */
+export async function buildAggregates(db: Warehouse): Promise<void> {
+  for (const chart of CHARTS) await db.run(aggregateSql(chart));
+  await db.run(byAssetSql());
+}
+
+export interface DayRange {
+  from?: string;
+  to?: string;
+}
+
+/** `expr BETWEEN from AND to` for the bounds given, as SQL and parameters. */
+function inRange(expr: string, range: DayRange, params: number[]): string {
+  const parts: string[] = [];
+  for (const [bound, op] of [
+    [range.from, '>='],
+    [range.to, '<='],
+  ] as const) {
+    if (bound === undefined) continue;
+    params.push(dayNumber(bound)!);
+    parts.push(`${expr} ${op} $${params.length}`);
+  }
+  return parts.length > 0 ? parts.join(' AND ') : 'true';
+}
+
+async function extentOf(db: Warehouse, range: DayRange): Promise<Extent | null> {
+  const params: number[] = [];
+  const parts = (['master', 'timeseries', 'breakdowns'] as const).map((name) => {
+    const s = SOURCES[name];
+    const extra = name === 'timeseries' ? ` AND interval = 'day'` : '';
+    return `SELECT min(${s.day}) AS lo, max(${s.day}) AS hi FROM ${s.table}
+      WHERE ${inRange(s.day, range, params)}${extra}`;
+  });
+  const [row] = await db.jsonRows<{ lo: number | null; hi: number | null }>(
+    `SELECT min(lo)::INTEGER AS lo, max(hi)::INTEGER AS hi FROM (${parts.join(' UNION ALL ')})`,
+    params,
+  );
+  if (!row || row.lo === null || row.hi === null) return null;
+  return { from: isoDay(row.lo), to: isoDay(row.hi) };
+}
+
+async function assetsOf(db: Warehouse, range: DayRange): Promise<Asset[]> {
+  const params: number[] = [];
+  const where = inRange(SOURCES.master.day, range, params);
+  // The catalog's current title wins; a session's own copy covers assets the catalog lost.
+  const rows = await db.jsonRows<{
+    type: AssetType;
+    id: string;
+    title: string | null;
+    sessions: number;
+  }>(
+    `
+    WITH seen AS (
+      SELECT asset_type, asset_id, max(asset_title) AS title, count(*)::DOUBLE AS sessions
+      FROM main.master WHERE ${where} GROUP BY 1, 2
+    ),
+    catalog AS (
+      SELECT 'video' AS asset_type, video_id AS asset_id, title FROM main.videos
+      UNION ALL SELECT 'live_stream', live_stream_id, name FROM main.live_streams
+    )
+    SELECT s.asset_type AS type, s.asset_id AS id, coalesce(c.title, s.title) AS title, s.sessions
+    FROM seen s LEFT JOIN catalog c USING (asset_type, asset_id)
+    ORDER BY sessions DESC, type, id`,
+    params,
+  );
+  return rows.map((r) => ({ type: r.type, id: r.id, title: r.title, sessions: r.sessions }));
+}
+
+async function countriesOf(db: Warehouse): Promise<Record<string, string>> {
+  const rows = await db.jsonRows<{ code: string; name: string }>(`
+    SELECT country_code AS code, max(country) AS name FROM main.master
+    WHERE country_code IS NOT NULL AND country IS NOT NULL GROUP BY 1 ORDER BY 1`);
+  return Object.fromEntries(rows.map((r) => [r.code, r.name]));
+}
+
+async function lastSyncOf(db: Warehouse): Promise<WarehouseFacts['lastSync']> {
+  const [row] = await db.jsonRows<{ finished_at: string; status: string }>(`
+    SELECT strftime(finished_at, '%Y-%m-%dT%H:%M:%SZ') AS finished_at, status FROM main.sync_runs
+    WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1`);
+  return row ? { finishedAt: row.finished_at, status: row.status } : null;
+}
+
+/** What the page needs besides charts; `range` limits it to some days (for a report). */
+export async function readFacts(db: Warehouse, range: DayRange = {}): Promise<WarehouseFacts> {
+  const assets = await assetsOf(db, range);
+  return {
+    extent: await extentOf(db, range),
+    assets,
+    countries: await countriesOf(db),
+    lastSync: await lastSyncOf(db),
+    sessions: assets.reduce((n, a) => n + a.sessions, 0),
+  };
+}
+
+async function run(db: Warehouse, statement: Statement): Promise<Row[]> {
+  return db.jsonRows<Row>(statement.sql, statement.params);
+}
+
+/**
+ * One chart for one filter. `aggregates`: answer from the snapshot's aggregates when the filter
+ * allows it (they must have been built on this connection).
+ */
+export async function chartRows(
+  db: Warehouse,
+  chart: ChartDef,
+  filter: Filter,
+  aggregates = false,
+): Promise<Row[]> {
+  let statement = servedSql(chart, filter);
+  if (aggregates) {
+    statement = aggregateAnswers(chart, filter)
+      ? servedFromAggregateSql(chart, filter)
+      : servedSql(chart, filter, BY_ASSET_TABLE);
+  }
+  return finalize(chart, await run(db, statement));
+}
+
+/**
+ * Every chart for one filter. With `fast` (serve, after `buildAggregates`), a filter without an
+ * asset is answered from the aggregates and one with an asset from the copy sorted by asset;
+ * both give what the plain per-chart queries on the source tables give.
+ */
+export async function allCharts(
+  db: Warehouse,
+  filter: Filter,
+  fast = false,
+): Promise<Record<string, Row[]>> {
+  const charts: Record<string, Row[]> = {};
+  for (const chart of CHARTS) charts[chart.id] = await chartRows(db, chart, filter, fast);
+  return charts;
+}
