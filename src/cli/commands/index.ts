@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { ViewershipError } from '../../errors.js';
 import { registerEmulator } from './emulator.js';
 import { registerExport, registerQuery } from './data.js';
+import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 import { registerSync } from './sync.js';
 
 /** Commands still to be built announce it instead of pretending. */
@@ -19,8 +21,8 @@ export function registerCommands(program: Command): void {
   registerSync(program);
   registerExport(program);
   registerQuery(program);
-  planned(program, 'serve', 'the dashboard on http://127.0.0.1');
-  planned(program, 'report', 'one self-contained HTML report');
+  registerServe(program);
+  registerReport(program);
   registerEmulator(program);
   planned(program, 'demo', 'emulator + sync + serve in one command');
 }

@@ -1,0 +1,258 @@
+/**
+ * `serve`: the dashboard over node:http, on 127.0.0.1 unless told otherwise.
+ *
+ *   GET /              the HTML shell
+ *   GET /app.js        the browser bundle
+ *   GET /api/version   { version, state, refreshedAt }         (the page polls it)
+ *   GET /api/meta      Meta: date extent, assets for the picker, country names, last sync
+ *   GET /api/data?from=YYYY-MM-DD&to=YYYY-MM-DD&type=all|video|live_stream&asset=ID
+ *                      DataAnswer: every chart's rows for that filter
+ *
+ * Answers come from the snapshot store (snapshot.ts), never from the user's file directly.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UsageError } from '../errors.js';
+import { CHARTS } from './charts.js';
+import { readBundle } from './bundle.js';
+import { filterKey, FilterError, parseFilter } from './filter.js';
+import { SERVE_CSP, servePage } from './html.js';
+import { allCharts } from './queries.js';
+import { assertSourceExists, SnapshotStore, type RefreshResult } from './snapshot.js';
+import type { DataAnswer, Filter, Meta } from './types.js';
+
+export interface ServeOptions {
+  db: string;
+  port?: number;
+  host?: string;
+  /** How often serve looks for a changed warehouse file (ms). */
+  watchMs?: number;
+  /** How often the page asks for /api/version (ms). */
+  pollMs?: number;
+  /** Where snapshots are copied (default: a temp folder). */
+  snapshotDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningDashboard {
+  url: string;
+  port: number;
+  store: SnapshotStore;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const CACHE_ENTRIES = 64;
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': SERVE_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  cache = 'no-store',
+): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': cache,
+  });
+  res.end(body);
+}
+
+const sendJson = (res: ServerResponse, status: number, body: string) =>
+  send(res, status, 'application/json; charset=utf-8', body);
+
+/** Hosts a page may be reached by on loopback: a DNS-rebinding site sends its own name. */
+function hostAllowed(req: IncomingMessage, boundHost: string): boolean {
+  if (!LOOPBACK.has(boundHost)) return true;
+  const host = req.headers.host ?? '';
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return LOOPBACK.has(name);
+}
+
+export async function startDashboard(options: ServeOptions): Promise<RunningDashboard> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => undefined);
+  assertSourceExists(options.db);
+  const bundle = readBundle();
+  const page = servePage({ pollMs: options.pollMs ?? 5000 });
+  let lastResult: RefreshResult | undefined;
+  const store = new SnapshotStore(options.db, {
+    ...(options.snapshotDir !== undefined && { dir: options.snapshotDir }),
+    onRefresh: (result, error) => {
+      if (error) log(`could not read ${options.db}: ${(error as Error).message}`);
+      else if (result === 'updated')
+        log(`warehouse changed: now showing data version ${store.version}`);
+      else if (result === 'locked' && lastResult !== 'locked') {
+        log('a sync is writing the warehouse; showing the last data until it finishes');
+      }
+      lastResult = result;
+    },
+  });
+  // A first attempt that finds a sync running still starts the dashboard: it fills in later.
+  lastResult = await store.refresh().catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  if (lastResult === 'locked') {
+    log('a sync is writing the warehouse; the dashboard will show it when the sync finishes');
+  }
+  store.watch(options.watchMs ?? 1000);
+
+  const cache = new Map<string, string>();
+  const answer = async (filter: Filter): Promise<string> => {
+    const key = `${store.version}|${filterKey(filter)}`;
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    const result = await store.use(async (s) => {
+      const body: DataAnswer = {
+        version: s.version,
+        filter,
+        charts: await allCharts(s.db, filter, true),
+      };
+      return { version: s.version, json: JSON.stringify(body) };
+    });
+    if (!result) {
+      const empty: DataAnswer = {
+        version: 0,
+        filter,
+        charts: Object.fromEntries(CHARTS.map((c) => [c.id, []])),
+      };
+      return JSON.stringify(empty);
+    }
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(`${result.version}|${filterKey(filter)}`, result.json);
+    return result.json;
+  };
+
+  const meta = (): Meta => {
+    const s = store.snapshot;
+    if (!s) {
+      return {
+        version: 0,
+        state: 'waiting',
+        refreshedAt: null,
+        extent: null,
+        assets: [],
+        countries: {},
+        lastSync: null,
+        sessions: 0,
+      };
+    }
+    return { version: s.version, state: 'ready', refreshedAt: s.refreshedAt, ...s.facts };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!hostAllowed(req, host))
+      return send(res, 403, 'text/plain; charset=utf-8', 'forbidden host\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    switch (url.pathname) {
+      case '/':
+        return send(res, 200, 'text/html; charset=utf-8', page, 'no-cache');
+      case '/app.js':
+        return send(res, 200, 'text/javascript; charset=utf-8', bundle, 'no-cache');
+      case '/favicon.ico':
+        res.writeHead(204, SECURITY_HEADERS);
+        return void res.end();
+      case '/api/version': {
+        const m = meta();
+        return sendJson(
+          res,
+          200,
+          JSON.stringify({ version: m.version, state: m.state, refreshedAt: m.refreshedAt }),
+        );
+      }
+      case '/api/meta':
+        return sendJson(res, 200, JSON.stringify(meta()));
+      case '/api/data': {
+        let filter: Filter;
+        try {
+          filter = parseFilter(url.searchParams);
+        } catch (error) {
+          if (error instanceof FilterError) {
+            return sendJson(res, 400, JSON.stringify({ error: error.message }));
+          }
+          throw error;
+        }
+        return sendJson(res, 200, await answer(filter));
+      }
+      default:
+        return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`request ${req.url ?? ''} failed: ${(error as Error).message}`);
+      if (!res.headersSent) sendJson(res, 500, JSON.stringify({ error: 'internal error' }));
+      else res.destroy();
+    });
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await store.close();
+    throw listenError(error, host, options.port ?? 8080);
+  }
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    port: address.port,
+    store,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function listenError(error: unknown, host: string, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new UsageError(
+      `port ${port} on ${host} is already in use`,
+      'Pick another with --port (0 = any free port).',
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new UsageError(
+      `cannot listen on ${host}`,
+      'Give --host an address of this machine, e.g. 127.0.0.1.',
+    );
+  }
+  if (code === 'EACCES') {
+    return new UsageError(
+      `not allowed to listen on port ${port}`,
+      'Pick a port above 1023 with --port.',
+    );
+  }
+  return error as Error;
+}
