@@ -1,0 +1,164 @@
+/** Horizontal bar charts: top assets, devices, OS, browsers, referrers; the API's breakdowns. */
+import * as Plot from '@observablehq/plot';
+import { API_METRICS } from '../../charts.js';
+import type { AssetType, Row } from '../../types.js';
+import {
+  assetKey,
+  countryName,
+  formatCompact,
+  formatDuration,
+  formatInt,
+  formatPercent,
+  truncate,
+  TYPE_COLORS,
+  TYPE_LABELS,
+  valueLabel,
+} from '../format.js';
+import { num, rowsOf, type RenderContext } from './context.js';
+import { METRIC_COLORS, METRIC_LABELS } from './timeline.js';
+
+interface Bar {
+  key: string;
+  label: string;
+  value: number;
+  tip: string;
+  color: string;
+}
+
+const CHAR_PX = 6.4;
+
+function barChart(
+  ctx: RenderContext,
+  bars: Bar[],
+  format: (n: number) => string,
+  axis: { label: string | null; tick: (n: number) => string } = {
+    label: null,
+    tick: formatCompact,
+  },
+): Node | null {
+  if (bars.length === 0) return null;
+  const labels = new Map(bars.map((b) => [b.key, truncate(b.label, 34)]));
+  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  return Plot.plot({
+    width: ctx.width,
+    height: 24 * bars.length + 30,
+    marginLeft: Math.min(240, Math.max(60, Math.round(longest * CHAR_PX) + 12)),
+    marginRight: 64,
+    x: { label: axis.label, grid: true, tickFormat: axis.tick, axis: 'top' },
+    y: {
+      label: null,
+      domain: bars.map((b) => b.key),
+      tickFormat: (k: string) => labels.get(k) ?? k,
+    },
+    marks: [
+      Plot.barX(bars, {
+        x: 'value',
+        y: 'key',
+        fill: (b: Bar) => b.color,
+        title: 'tip',
+        insetTop: 3,
+        insetBottom: 3,
+      }),
+      Plot.text(bars, {
+        x: 'value',
+        y: 'key',
+        text: (b: Bar) => format(b.value),
+        dx: 4,
+        textAnchor: 'start',
+        fill: '#475467',
+      }),
+      Plot.ruleX([0]),
+    ],
+  });
+}
+
+/** Top videos and live streams by `measure` (sessions or watch seconds). */
+export function topAssets(ctx: RenderContext, measure: 'sessions' | 'watch'): Node | null {
+  const rows = rowsOf(ctx, 'assets')
+    .filter((r) => num(r[measure]) > 0)
+    .sort((a, b) => num(b[measure]) - num(a[measure]))
+    .slice(0, 10);
+  const format = measure === 'sessions' ? formatInt : formatDuration;
+  return barChart(
+    ctx,
+    rows.map((r) => {
+      const key = assetKey(String(r.asset_type), String(r.asset_id));
+      const label = ctx.labels.get(key) ?? String(r.asset_id);
+      const type = r.asset_type as AssetType;
+      return {
+        key,
+        label,
+        value: num(r[measure]),
+        color: TYPE_COLORS[type] ?? '#888',
+        tip: `${label} (${TYPE_LABELS[type] ?? String(type)})\n${formatInt(num(r.sessions))} sessions · ${formatDuration(num(r.watch))} watched`,
+      };
+    }),
+    format,
+    measure === 'watch'
+      ? { label: 'hours watched', tick: (s: number) => formatCompact(s / 3600) }
+      : { label: null, tick: formatCompact },
+  );
+}
+
+/** One of the session's categorical columns, top N and "other". */
+export function categorical(ctx: RenderContext, id: string, dim: string): Node | null {
+  const rows = rowsOf(ctx, id).filter((r) => num(r.sessions) > 0);
+  const total = rows.reduce((n, r) => n + num(r.sessions), 0);
+  return barChart(
+    ctx,
+    rows.map((r, i) => {
+      const label = r.other ? `Other (${num(r.otherCount)})` : valueLabel(r[dim]);
+      return {
+        key: r.other ? '\u0000other' : `${i}\u0000${label}`,
+        label,
+        value: num(r.sessions),
+        color: r.other ? '#b8c2d6' : '#3867d6',
+        tip: `${label}: ${formatInt(num(r.sessions))} sessions (${formatPercent(num(r.sessions) / total)}) · ${formatDuration(num(r.watch))} watched`,
+      };
+    }),
+    formatInt,
+  );
+}
+
+/** An Analytics API breakdown (country or device type): each metric as a dot, top 12 values. */
+export function apiBreakdown(ctx: RenderContext, id: string, countries: boolean): Node | null {
+  const rows = rowsOf(ctx, id).filter((r) => num(r.value) > 0);
+  if (rows.length === 0) return null;
+  const totals = new Map<string, number>();
+  for (const r of rows)
+    totals.set(
+      String(r.dimension_value),
+      (totals.get(String(r.dimension_value)) ?? 0) + num(r.value),
+    );
+  const top = [...totals.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 12)
+    .map(([k]) => k);
+  const shown = rows.filter((r: Row) => top.includes(String(r.dimension_value)));
+  const label = (v: string) => truncate(countries ? countryName(ctx.meta, v) : valueLabel(v), 28);
+  const longest = Math.max(...top.map((v) => label(v).length));
+  return Plot.plot({
+    width: ctx.width,
+    height: 26 * top.length + 60,
+    marginLeft: Math.min(220, Math.max(60, Math.round(longest * CHAR_PX) + 12)),
+    x: { label: null, grid: true, tickFormat: formatCompact, axis: 'top', zero: true },
+    y: { label: null, domain: top, tickFormat: label },
+    color: {
+      domain: [...API_METRICS],
+      range: METRIC_COLORS,
+      legend: true,
+      tickFormat: (m: string) => METRIC_LABELS[m] ?? m,
+    },
+    marks: [
+      Plot.ruleY(top, { stroke: '#eef0f4' }),
+      Plot.dot(shown, {
+        x: (r: Row) => num(r.value),
+        y: (r: Row) => String(r.dimension_value),
+        fill: 'metric',
+        r: 4.5,
+        title: (r: Row) =>
+          `${label(String(r.dimension_value))} · ${METRIC_LABELS[String(r.metric)] ?? String(r.metric)}: ${formatInt(num(r.value))}`,
+      }),
+    ],
+  });
+}

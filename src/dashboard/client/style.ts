@@ -1,0 +1,57 @@
+/** The page's styles, injected as one <style> element (serve's CSP allows inline styles, not scripts). */
+const CSS = `
+:root { --bg: #f5f6f8; --card: #fff; --ink: #1d2330; --muted: #667085; --line: #e4e7ec;
+  --accent: #3867d6; --radius: 10px;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: var(--ink); background: var(--bg); }
+* { box-sizing: border-box; }
+body { margin: 0; }
+#app { max-width: 1400px; margin: 0 auto; padding: 20px 24px 48px; }
+.vw-loading, .vw-empty p { color: var(--muted); }
+header.vw-top { display: flex; flex-wrap: wrap; align-items: baseline; gap: 8px 20px; margin-bottom: 12px; }
+header.vw-top h1 { font-size: 20px; margin: 0; letter-spacing: -0.01em; }
+header.vw-top .vw-status { color: var(--muted); font-size: 13px; }
+.vw-filters { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: end; background: var(--card);
+  border: 1px solid var(--line); border-radius: var(--radius); padding: 12px 14px; margin-bottom: 16px; }
+.vw-filters label { display: flex; flex-direction: column; gap: 4px; font-size: 12px; color: var(--muted); }
+.vw-filters input, .vw-filters select { font: inherit; font-size: 14px; color: var(--ink); padding: 5px 8px;
+  border: 1px solid var(--line); border-radius: 6px; background: #fff; min-height: 32px; }
+.vw-filters select.vw-asset { max-width: 360px; }
+.vw-filters .vw-note { font-size: 12px; color: var(--muted); align-self: center; }
+.vw-banner { background: #fff7e6; border: 1px solid #f5d48f; border-radius: var(--radius); padding: 10px 14px;
+  margin-bottom: 16px; font-size: 14px; }
+.vw-stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-bottom: 16px; }
+.vw-stat { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 12px 14px; }
+.vw-stat .vw-value { font-size: 24px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.vw-stat .vw-label { font-size: 12px; color: var(--muted); margin-top: 2px; }
+.vw-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 440px), 1fr)); gap: 16px; }
+.vw-card { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 14px 16px;
+  min-width: 0; }
+.vw-card.vw-wide { grid-column: 1 / -1; }
+.vw-card h2 { font-size: 15px; margin: 0 0 2px; }
+.vw-card .vw-sub { font-size: 12px; color: var(--muted); margin: 0 0 10px; }
+.vw-card .vw-plot { min-height: 40px; }
+.vw-card .vw-none { color: var(--muted); font-size: 14px; padding: 24px 0; text-align: center; }
+.vw-section { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted);
+  margin: 28px 0 10px; }
+.vw-map { display: grid; grid-template-columns: minmax(0, 3fr) minmax(200px, 1fr); gap: 16px; align-items: start; }
+@media (max-width: 760px) { .vw-map { grid-template-columns: 1fr; } #app { padding: 12px; } }
+.vw-map svg { width: 100%; height: auto; display: block; }
+.vw-map path.vw-country { stroke: #fff; stroke-width: 0.5; }
+.vw-map path.vw-country:hover { stroke: var(--ink); stroke-width: 1; }
+table.vw-table { width: 100%; border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
+table.vw-table th { text-align: left; font-weight: 500; color: var(--muted); border-bottom: 1px solid var(--line); padding: 4px 6px; }
+table.vw-table td { padding: 4px 6px; border-bottom: 1px solid #f0f2f5; overflow-wrap: anywhere; }
+table.vw-table td.vw-num, table.vw-table th.vw-num { text-align: right; white-space: nowrap; }
+.vw-empty { background: var(--card); border: 1px dashed var(--line); border-radius: var(--radius); padding: 40px 24px;
+  text-align: center; }
+.vw-empty h2 { margin: 0 0 8px; font-size: 18px; }
+.vw-empty code { background: #f0f2f5; padding: 2px 6px; border-radius: 4px; }
+figure { margin: 0; }
+`;
+
+export function injectStyles(): void {
+  const style = document.createElement('style');
+  style.textContent = CSS;
+  document.head.appendChild(style);
+}
