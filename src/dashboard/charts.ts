@@ -71,6 +71,7 @@ export const SOURCES: Record<SourceName, Source> = {
       'asset_id',
       'loaded_at',
       'country_code',
+      'city',
       'device_type',
       'os_name',
       'client_name',
@@ -162,6 +163,14 @@ export const CHARTS: ChartDef[] = [
     dims: [dim('country_code')],
     measures: ['sessions', 'watch'],
     where: `asset_type = 'live_stream'`,
+  },
+  {
+    id: 'cities',
+    title: 'Top cities',
+    source: 'master',
+    dims: [dim('city'), dim('country_code')],
+    measures: ['sessions', 'watch'],
+    top: { n: 10, by: ['sessions'], other: true },
   },
   {
     id: 'assets',

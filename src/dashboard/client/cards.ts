@@ -1,5 +1,5 @@
 /** The dashboard's cards in page order, grouped in sections. */
-import { apiBreakdown, categorical, topAssets } from './charts/bars.js';
+import { apiBreakdown, categorical, cities, topAssets } from './charts/bars.js';
 import type { Card, RenderContext } from './charts/context.js';
 import { hourHeatmap } from './charts/heatmap.js';
 import { histogram } from './charts/histogram.js';
@@ -59,8 +59,9 @@ export const SECTIONS: Section[] = [
     ],
   },
   {
-    title: 'Technology and traffic',
+    title: 'Cities, devices and traffic',
     cards: [
+      { id: 'cities', title: 'Top cities', subtitle: 'Sessions', render: cities },
       {
         id: 'devices',
         title: 'Device type',

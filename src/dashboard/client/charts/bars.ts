@@ -120,6 +120,31 @@ export function categorical(ctx: RenderContext, id: string, dim: string): Node |
   );
 }
 
+/** The cities sessions come from, with their country (the same name exists in several). */
+export function cities(ctx: RenderContext): Node | null {
+  const rows = rowsOf(ctx, 'cities').filter((r) => num(r.sessions) > 0);
+  const total = rows.reduce((n, r) => n + num(r.sessions), 0);
+  return barChart(
+    ctx,
+    rows.map((r, i) => {
+      const place = r.city === null ? 'Unknown city' : String(r.city);
+      const label = r.other
+        ? `Other (${num(r.otherCount)})`
+        : r.country_code === null
+          ? place
+          : `${place}, ${String(r.country_code)}`;
+      return {
+        key: `${i}`,
+        label,
+        value: num(r.sessions),
+        color: r.other ? '#b8c2d6' : '#3867d6',
+        tip: `${r.other ? label : `${place}, ${countryName(ctx.meta, r.country_code as string | null)}`}: ${formatInt(num(r.sessions))} sessions (${formatPercent(num(r.sessions) / total)})`,
+      };
+    }),
+    formatInt,
+  );
+}
+
 /** An Analytics API breakdown (country or device type): each metric as a dot, top 12 values. */
 export function apiBreakdown(ctx: RenderContext, id: string, countries: boolean): Node | null {
   const rows = rowsOf(ctx, id).filter((r) => num(r.value) > 0);
