@@ -135,6 +135,13 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
     return result.json;
   };
 
+  // The page's first question on every new snapshot; asked ahead, it is answered from cache.
+  function prefetch(): void {
+    answer({ type: 'all' }).catch((error: unknown) =>
+      log(`could not read ${options.db}: ${(error as Error).message}`),
+    );
+  }
+
   const meta = (): Meta => {
     const s = store.snapshot;
     if (!s) {
@@ -195,6 +202,7 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
     }
   };
 
+  prefetch();
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log(`request ${req.url ?? ''} failed: ${(error as Error).message}`);
