@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMillionWarehouse } from '../../bench/fixtures/million.js';
+import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import { SnapshotStore } from '../../src/dashboard/snapshot.js';
+import type { DataAnswer, Meta } from '../../src/dashboard/types.js';
 import { allCharts } from '../../src/dashboard/queries.js';
 import { UsageError } from '../../src/errors.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
@@ -119,5 +121,42 @@ describe('serve reads a private snapshot of the warehouse', () => {
     const foreign = new SnapshotStore(other, { dir: join(dir, 's3') });
     await expect(foreign.refresh()).rejects.toBeInstanceOf(UsageError);
     await foreign.close();
+  });
+});
+
+describe('serve started while a sync holds the warehouse', () => {
+  it('starts anyway, says it is waiting, and fills in when the sync lets go', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'viewership-waiting-'));
+    const source = join(dir, 'w.duckdb');
+    await buildMillionWarehouse(source, { sessions: 200, videos: 3, liveStreams: 1, days: 5 });
+    const writer = await startWriter(source);
+    let dashboard: RunningDashboard | undefined;
+    try {
+      dashboard = await startDashboard({
+        db: source,
+        port: 0,
+        watchMs: 100,
+        snapshotDir: join(dir, 's'),
+      });
+      const meta = (await (await fetch(`${dashboard.url}/api/meta`)).json()) as Meta;
+      expect(meta).toMatchObject({ state: 'waiting', version: 0, extent: null, sessions: 0 });
+      const data = (await (await fetch(`${dashboard.url}/api/data`)).json()) as DataAnswer;
+      expect(Object.values(data.charts).every((rows) => rows.length === 0)).toBe(true);
+      writer.stdin!.end();
+      await once(writer, 'exit');
+      const deadline = Date.now() + 10_000;
+      let version = 0;
+      while (version === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        version = ((await (await fetch(`${dashboard.url}/api/version`)).json()) as Meta).version;
+      }
+      expect(version).toBe(1);
+      const after = (await (await fetch(`${dashboard.url}/api/meta`)).json()) as Meta;
+      expect(after).toMatchObject({ state: 'ready', sessions: 210 });
+    } finally {
+      if (writer.exitCode === null) writer.kill();
+      await dashboard?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
