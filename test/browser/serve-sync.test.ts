@@ -55,7 +55,7 @@ describe.skipIf(!hasChromium)('serve and sync side by side on one warehouse file
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'viewership-serve-sync-'));
     db = join(dir, 'warehouse.duckdb');
-    await syncedWarehouse(db, { preset: 'small', seed: 11 });
+    await syncedWarehouse(db, { preset: 'tiny', seed: 11 });
     serve = await startServe(db, serveLog);
   });
   afterAll(async () => {
@@ -94,7 +94,8 @@ describe.skipIf(!hasChromium)('serve and sync side by side on one warehouse file
           await new Promise((r) => setTimeout(r, 100));
         }
       })();
-      // Another account into the same file: its sessions add to the first's.
+      // Another account into the same file: its sessions add to the first's. It is big enough
+      // (seconds) for serve's watcher to find the file locked while it runs.
       const summary = await syncedWarehouse(db, { preset: 'small', seed: 12 }).finally(() => {
         answering = false;
       });

@@ -14,6 +14,7 @@ import {
   TYPE_LABELS,
   valueLabel,
 } from '../format.js';
+import { h } from '../dom.js';
 import { num, rowsOf, type RenderContext } from './context.js';
 import { METRIC_COLORS, METRIC_LABELS } from './timeline.js';
 
@@ -72,13 +73,13 @@ function barChart(
   });
 }
 
-/** Top videos and live streams by `measure` (sessions or watch seconds). */
+/** Top videos and live streams by `measure` (sessions, or watch time shown in hours). */
 export function topAssets(ctx: RenderContext, measure: 'sessions' | 'watch'): Node | null {
   const rows = rowsOf(ctx, 'assets')
     .filter((r) => num(r[measure]) > 0)
     .sort((a, b) => num(b[measure]) - num(a[measure]))
     .slice(0, 10);
-  const format = measure === 'sessions' ? formatInt : formatDuration;
+  const scale = measure === 'watch' ? 3600 : 1;
   return barChart(
     ctx,
     rows.map((r) => {
@@ -88,15 +89,13 @@ export function topAssets(ctx: RenderContext, measure: 'sessions' | 'watch'): No
       return {
         key,
         label,
-        value: num(r[measure]),
+        value: num(r[measure]) / scale,
         color: TYPE_COLORS[type] ?? '#888',
         tip: `${label} (${TYPE_LABELS[type] ?? String(type)})\n${formatInt(num(r.sessions))} sessions · ${formatDuration(num(r.watch))} watched`,
       };
     }),
-    format,
-    measure === 'watch'
-      ? { label: 'hours watched', tick: (s: number) => formatCompact(s / 3600) }
-      : { label: null, tick: formatCompact },
+    measure === 'watch' ? (hours) => formatDuration(hours * 3600) : formatInt,
+    { label: measure === 'watch' ? 'hours watched' : null, tick: formatCompact },
   );
 }
 
@@ -120,29 +119,33 @@ export function categorical(ctx: RenderContext, id: string, dim: string): Node |
   );
 }
 
-/** The cities sessions come from, with their country (the same name exists in several). */
+/**
+ * The cities sessions come from, with their country (the same name exists in several). The long
+ * tail is a line under the chart: as a bar it would dwarf every city.
+ */
 export function cities(ctx: RenderContext): Node | null {
-  const rows = rowsOf(ctx, 'cities').filter((r) => num(r.sessions) > 0);
-  const total = rows.reduce((n, r) => n + num(r.sessions), 0);
-  return barChart(
+  const all = rowsOf(ctx, 'cities').filter((r) => num(r.sessions) > 0);
+  const rows = all.filter((r) => !r.other);
+  const other = all.find((r) => r.other);
+  const total = all.reduce((n, r) => n + num(r.sessions), 0);
+  const chart = barChart(
     ctx,
     rows.map((r, i) => {
       const place = r.city === null ? 'Unknown city' : String(r.city);
-      const label = r.other
-        ? `Other (${num(r.otherCount)})`
-        : r.country_code === null
-          ? place
-          : `${place}, ${String(r.country_code)}`;
+      const label = r.country_code === null ? place : `${place}, ${String(r.country_code)}`;
       return {
         key: `${i}`,
         label,
         value: num(r.sessions),
-        color: r.other ? '#b8c2d6' : '#3867d6',
-        tip: `${r.other ? label : `${place}, ${countryName(ctx.meta, r.country_code as string | null)}`}: ${formatInt(num(r.sessions))} sessions (${formatPercent(num(r.sessions) / total)})`,
+        color: '#3867d6',
+        tip: `${place}, ${countryName(ctx.meta, r.country_code as string | null)}: ${formatInt(num(r.sessions))} sessions (${formatPercent(num(r.sessions) / total)})`,
       };
     }),
     formatInt,
   );
+  if (!chart || !other) return chart;
+  const rest = `and ${formatInt(num(other.otherCount))} more cities: ${formatInt(num(other.sessions))} sessions (${formatPercent(num(other.sessions) / total)})`;
+  return h('div', {}, chart, h('p', { className: 'vw-sub' }, rest));
 }
 
 /** An Analytics API breakdown (country or device type): each metric as a dot, top 12 values. */
