@@ -99,10 +99,12 @@ export function startApp(root: HTMLElement, source: DataSource): void {
     const parts: string[] = [];
     if (m.extent) parts.push(`${m.extent.from} to ${m.extent.to} (UTC)`);
     parts.push(`${formatInt(m.sessions)} sessions`);
-    if (source.kind === 'report')
+    if (source.kind === 'report') {
       parts.push(`report made ${m.refreshedAt?.slice(0, 16).replace('T', ' ') ?? ''} UTC`);
-    else if (m.lastSync)
-      parts.push(`last sync ${m.lastSync.finishedAt.slice(0, 16).replace('T', ' ')} UTC`);
+    } else if (m.lastSync) {
+      const outcome = m.lastSync.status === 'succeeded' ? '' : ` (${m.lastSync.status})`;
+      parts.push(`last sync ${m.lastSync.finishedAt.slice(0, 16).replace('T', ' ')} UTC${outcome}`);
+    }
     status.textContent = parts.join(' · ');
   };
 
