@@ -109,30 +109,36 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
   }
   store.watch(options.watchMs ?? 1000);
 
-  const cache = new Map<string, string>();
-  const answer = async (filter: Filter): Promise<string> => {
-    const key = `${store.version}|${filterKey(filter)}`;
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit;
+  // Answers by data version and filter; a request for an answer being computed shares it.
+  const cache = new Map<string, Promise<string>>();
+  const compute = async (filter: Filter): Promise<string> => {
     const result = await store.use(async (s) => {
       const body: DataAnswer = {
         version: s.version,
         filter,
         charts: await allCharts(s.db, filter, true),
       };
-      return { version: s.version, json: JSON.stringify(body) };
+      return JSON.stringify(body);
     });
-    if (!result) {
-      const empty: DataAnswer = {
-        version: 0,
-        filter,
-        charts: Object.fromEntries(CHARTS.map((c) => [c.id, []])),
-      };
-      return JSON.stringify(empty);
+    if (result !== undefined) return result;
+    const empty: DataAnswer = {
+      version: 0,
+      filter,
+      charts: Object.fromEntries(CHARTS.map((c) => [c.id, []])),
+    };
+    return JSON.stringify(empty);
+  };
+  const answer = (filter: Filter): Promise<string> => {
+    if (!store.snapshot) return compute(filter);
+    const key = `${store.version}|${filterKey(filter)}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+      hit = compute(filter);
+      cache.set(key, hit);
+      hit.catch(() => cache.delete(key));
     }
-    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(`${result.version}|${filterKey(filter)}`, result.json);
-    return result.json;
+    return hit;
   };
 
   // The page's first question on every new snapshot; asked ahead, it is answered from cache.
