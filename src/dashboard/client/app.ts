@@ -129,7 +129,9 @@ export function startApp(root: HTMLElement, source: DataSource): void {
             {},
             'Fill it with ',
             h('code', {}, 'viewership sync --db FILE'),
-            ' and this page updates on its own.',
+            source.kind === 'report'
+              ? ', then make the report again.'
+              : ' and this page updates on its own.',
           ),
         ),
       );
