@@ -87,14 +87,24 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
   const bundle = readBundle();
   const page = servePage({ pollMs: options.pollMs ?? 5000 });
   let lastResult: RefreshResult | undefined;
+  let lastError: string | undefined;
   const store = new SnapshotStore(options.db, {
     ...(options.snapshotDir !== undefined && { dir: options.snapshotDir }),
+    // Said once per change of state: the watcher asks every second.
     onRefresh: (result, error) => {
-      if (error) log(`could not read ${options.db}: ${(error as Error).message}`);
-      else if (result === 'updated')
+      const message = error
+        ? `could not read ${options.db}: ${(error as Error).message}`
+        : undefined;
+      if (message && message !== lastError) log(message);
+      lastError = message;
+      if (error) return;
+      if (result === 'updated') {
         log(`warehouse changed: now showing data version ${store.version}`);
-      else if (result === 'locked' && lastResult !== 'locked') {
+        prefetch();
+      } else if (result !== lastResult && result === 'locked') {
         log('a sync is writing the warehouse; showing the last data until it finishes');
+      } else if (result !== lastResult && result === 'missing') {
+        log(`${options.db} is gone; showing the last data`);
       }
       lastResult = result;
     },
