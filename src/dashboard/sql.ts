@@ -1,7 +1,8 @@
 /**
  * SQL generated from a chart definition, in the forms the dashboard needs:
  *
- * - **served**: the chart for one filter, straight from its source table;
+ * - **served**: the chart for one filter, straight from its source table (or, for one asset, from
+ *   serve's per-snapshot copy of master sorted by asset, where DuckDB skips the other assets);
  * - **aggregate**: a per-snapshot temp table grouped by (day, asset type, the chart's dimensions),
  *   from which `serve` answers a filter without an asset in a few milliseconds on any warehouse;
  * - **served from the aggregate**: the same answer as `served`, re-adding the aggregate's sums;
