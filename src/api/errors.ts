@@ -38,6 +38,17 @@ export class EndpointNotFoundError extends ApiError {
   }
 }
 
+/**
+ * True when an error says a whole API generation is absent from the account: the route is
+ * unknown (404 unrecognized-request-url), or the account may not use it (403).
+ */
+export function isGenerationMissing(error: unknown): boolean {
+  return (
+    error instanceof EndpointNotFoundError ||
+    (error instanceof RequestRejectedError && error.status === 403)
+  );
+}
+
 /** The route exists but the asset or session it names does not. */
 export class ResourceNotFoundError extends ApiError {
   constructor(

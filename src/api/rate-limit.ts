@@ -6,8 +6,8 @@
  * caller wants (a short sync should not be slowed to a trickle), counting requests in flight
  * against it, and holds further requests until the reset once it is spent.
  *
- * Until the first response tells the limit, only one request is let through: a burst into an
- * unknown, small limit would be answered with 429s.
+ * Until the first response tells the limit, only a few requests are let through: a burst into an
+ * unknown, small limit would be answered with 429s, while a handful costs nothing even then.
  */
 
 export interface RateLimitState {
@@ -18,6 +18,8 @@ export interface RateLimitState {
   inFlight: number;
 }
 
+/** Requests in flight before any response has told the limit. */
+export const PROBE_REQUESTS = 4;
 /** Responses whose reset times lie this close together belong to the same window. */
 const SAME_WINDOW_MS = 1500;
 /** The headers count per minute; without a reset time, assume a whole window must pass. */
@@ -30,7 +32,6 @@ export class RateLimitGate {
     resetAt: undefined,
     inFlight: 0,
   };
-  private probing = false;
   private waiters: Array<() => void> = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -51,7 +52,6 @@ export class RateLimitGate {
   /** Records a finished request and what its response said about the window. */
   settle(headers: Headers | undefined): void {
     this.state.inFlight--;
-    this.probing = false;
     if (headers) this.observe(headers);
     this.wake();
   }
@@ -72,8 +72,7 @@ export class RateLimitGate {
       s.resetAt = undefined;
     }
     if (s.limit === undefined) {
-      if (this.probing || s.inFlight > 0) return false;
-      this.probing = true;
+      if (s.inFlight >= PROBE_REQUESTS) return false;
     } else if (s.remaining !== undefined && s.remaining - s.inFlight <= 0) {
       return false;
     }

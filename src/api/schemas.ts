@@ -128,16 +128,34 @@ export const metricContextSchema = z.looseObject({
   timeframe: timeframeSchema,
 });
 
-export function pageSchema<T extends z.ZodType>(item: T) {
+function buildPageSchema<T extends z.ZodType>(item: T) {
   return z.looseObject({ data: z.array(item), pagination: paginationSchema });
 }
 
-export function metricPageSchema<T extends z.ZodType>(item: T) {
+function buildMetricPageSchema<T extends z.ZodType>(item: T) {
   return z.looseObject({
     context: metricContextSchema,
     data: z.array(item),
     pagination: paginationSchema,
   });
+}
+
+// Built once per item schema: building a zod schema costs more than validating a page with it.
+const pageSchemas = new WeakMap<z.ZodType, unknown>();
+const metricPageSchemas = new WeakMap<z.ZodType, unknown>();
+
+export function pageSchema<T extends z.ZodType>(item: T): ReturnType<typeof buildPageSchema<T>> {
+  let schema = pageSchemas.get(item);
+  if (!schema) pageSchemas.set(item, (schema = buildPageSchema(item)));
+  return schema as ReturnType<typeof buildPageSchema<T>>;
+}
+
+export function metricPageSchema<T extends z.ZodType>(
+  item: T,
+): ReturnType<typeof buildMetricPageSchema<T>> {
+  let schema = metricPageSchemas.get(item);
+  if (!schema) metricPageSchemas.set(item, (schema = buildMetricPageSchema(item)));
+  return schema as ReturnType<typeof buildMetricPageSchema<T>>;
 }
 
 export type Pagination = z.infer<typeof paginationSchema>;
@@ -162,10 +180,8 @@ export interface RequestInfo {
 
 /** A page as the client yields it: the items plus the page's own envelope, kept for `--raw-dir`. */
 export interface Page<T> {
-  /** The items, validated. */
+  /** The items, validated, and exactly as the API sent them (unknown fields and key order kept). */
   items: T[];
-  /** The same items exactly as the API sent them (validation may reorder keys), for `raw` columns. */
-  raw: unknown[];
   pagination: Pagination;
   /** The whole body exactly as the API sent it, for `--raw-dir`. */
   body: unknown;

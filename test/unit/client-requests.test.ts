@@ -32,7 +32,6 @@ async function drain<T>(pages: AsyncIterable<Page<T>>): Promise<T[]> {
 
 const page = (n: number, total: number | undefined, next: boolean): Page<number> => ({
   items: [n],
-  raw: [n],
   pagination: { pagesTotal: total, links: next ? [{ rel: 'next', uri: '' }] : [] },
   body: {},
   request: { endpoint: 'GET /x', path: '/x', query: {} },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RateLimitGate } from '../../src/api/rate-limit.js';
+import { PROBE_REQUESTS, RateLimitGate } from '../../src/api/rate-limit.js';
 
 const headers = (limit: number, remaining: number, retryAfter: number) =>
   new Headers({
@@ -21,13 +21,13 @@ describe('RateLimitGate', () => {
   beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
   afterEach(() => vi.useRealTimers());
 
-  it('lets one probe through until the limit is known', async () => {
+  it('lets only a few requests through until the limit is known', async () => {
     const gate = new RateLimitGate();
-    await gate.acquire();
-    const second = gate.acquire();
-    expect(await settledNow(second)).toBe(false);
+    for (let i = 0; i < PROBE_REQUESTS; i++) await gate.acquire();
+    const next = gate.acquire();
+    expect(await settledNow(next)).toBe(false);
     gate.settle(headers(100, 99, 60));
-    expect(await settledNow(second)).toBe(true);
+    expect(await settledNow(next)).toBe(true);
   });
 
   it('counts requests in flight against what remains, then waits for the reset', async () => {
