@@ -1,17 +1,17 @@
 /**
  * Buffers rows from many concurrent fetches and commits them in few, large transactions.
  *
- * Each commit loads every buffered row, refreshes `master` for the sessions those rows touch,
- * and then runs the bookkeeping queued with `after` (checkpoints) — in one transaction, so a
- * checkpoint is never stored without the rows it vouches for, whatever moment the process dies.
+ * Each commit loads every buffered row, computes the figures (master's) of the sessions whose
+ * events it loads, and runs the bookkeeping queued with `after` — in one transaction, so a checkpoint is never stored without the rows it vouches for,
+ * whatever moment the process dies.
  *
- * Memory stays bounded: past `highWaterRows` buffered rows, `add` waits for the commit in progress.
+ * One commit runs while the next buffer fills; a fetch that finds the buffer full waits for the
+ * running commit. Memory is therefore bounded by about two buffers, however fast the API answers.
  */
-import duckdb from '@duckdb/node-api';
 import type { Row } from '../sync/flatten.js';
 import type { Warehouse } from './connection.js';
 import { TableLoader, type LoadableName } from './load.js';
-import { refreshMaster } from './model.js';
+import { refreshSessionStats } from './model.js';
 import { TABLES, type TableName } from './schema.js';
 
 export interface BatchOptions {
@@ -37,16 +37,22 @@ const LOAD_ORDER = [
 
 export type LoadedTable = (typeof LOAD_ORDER)[number];
 
+interface Batch {
+  rows: Map<LoadedTable, Row[]>;
+  ops: Array<() => Promise<void>>;
+  size: number;
+}
+
+const emptyBatch = (): Batch => ({ rows: new Map(), ops: [], size: 0 });
+
 export class LoadBatcher {
   /** Rows new to each table (keys it did not have), over every commit so far. */
   readonly added: Partial<Record<TableName, number>> = {};
-  private buffer = new Map<LoadedTable, Row[]>();
-  private ops: Array<() => Promise<void>> = [];
-  private buffered = 0;
+  private batch = emptyBatch();
+  private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private committing: Promise<void> = Promise.resolve();
   private failure: unknown;
-  private readonly tables = new Map<LoadedTable, TableLoader>();
+  private readonly loaders = new Map<LoadedTable, TableLoader>();
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
 
@@ -54,24 +60,22 @@ export class LoadBatcher {
     private readonly db: Warehouse,
     options: BatchOptions = {},
   ) {
-    this.maxRows = options.maxRows ?? 20_000;
+    this.maxRows = options.maxRows ?? 10_000;
     this.maxDelayMs = options.maxDelayMs ?? 2_000;
   }
 
-  /** Buffers rows; resolves at once unless the buffer is full, then after the running commit. */
+  /** Buffers rows; resolves at once, unless the buffer is full while a commit is running. */
   async add(table: LoadedTable, rows: Row[]): Promise<void> {
     this.throwIfFailed();
     if (rows.length === 0) return;
-    let list = this.buffer.get(table);
-    if (!list) this.buffer.set(table, (list = []));
+    let list = this.batch.rows.get(table);
+    if (!list) this.batch.rows.set(table, (list = []));
     for (const row of rows) list.push(row);
-    this.buffered += rows.length;
-    if (this.buffered >= this.maxRows) {
-      const commit = this.flush();
-      if (this.buffered >= this.maxRows * 2) await commit;
-    } else {
-      this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.maxDelayMs);
-    }
+    this.batch.size += rows.length;
+    if (this.batch.size < this.maxRows) return this.armTimer();
+    while (this.running) await this.running;
+    this.throwIfFailed();
+    if (this.batch.size >= this.maxRows) this.start();
   }
 
   /**
@@ -80,66 +84,71 @@ export class LoadBatcher {
    */
   after(op: () => Promise<void>): void {
     this.throwIfFailed();
-    this.ops.push(op);
-    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.maxDelayMs);
+    this.batch.ops.push(op);
+    this.armTimer();
   }
 
-  /** Commits what is buffered now; resolves when it (and any commit before it) is durable. */
-  flush(): Promise<void> {
+  /** Commits everything buffered; resolves when it is durable. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    this.throwIfFailed();
+    if (this.batch.size > 0 || this.batch.ops.length > 0) {
+      this.start();
+      await this.running;
+    }
+    this.throwIfFailed();
+  }
+
+  private armTimer(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      if (!this.running && !this.failure) this.start();
+      else this.armTimer();
+    }, this.maxDelayMs);
+    this.timer.unref?.();
+  }
+
+  private start(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const buffer = this.buffer;
-    const ops = this.ops;
-    this.buffer = new Map();
-    this.ops = [];
-    this.buffered = 0;
-    this.committing = this.committing.then(() =>
-      this.failure ? undefined : this.commit(buffer, ops),
-    );
-    this.committing.catch((error: unknown) => (this.failure ??= error));
-    return this.committing;
+    const batch = this.batch;
+    this.batch = emptyBatch();
+    this.running = this.commit(batch)
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
   }
 
-  private async commit(
-    buffer: Map<LoadedTable, Row[]>,
-    ops: Array<() => Promise<void>>,
-  ): Promise<void> {
-    if (buffer.size === 0 && ops.length === 0) return;
+  private async commit(batch: Batch): Promise<void> {
     await this.db.transaction(async () => {
-      const touched = new Set<string>();
+      const loaded: TableLoader[] = [];
       for (const table of LOAD_ORDER) {
-        const rows = buffer.get(table);
+        const rows = batch.rows.get(table);
         if (!rows) continue;
-        const added = await this.loader(table).load(rows);
-        if (table in TABLES)
-          this.added[table as TableName] = (this.added[table as TableName] ?? 0) + added;
-        if (table === 'sessions' || table === 'session_events') {
-          for (const row of rows) touched.add(row.session_id as string);
-        }
+        const loader = this.loader(table);
+        const added = await loader.load(rows);
+        loaded.push(loader);
+        if (table in TABLES) this.count(table as TableName, added);
       }
-      if (touched.size > 0) {
-        await this.db.run('CREATE TEMP TABLE IF NOT EXISTS batch_sessions (session_id VARCHAR)');
-        await this.db.run('DELETE FROM batch_sessions');
-        await this.db.append(
-          'batch_sessions',
-          [duckdb.VARCHAR],
-          [...touched].map((id) => [id]),
-          'main',
-          'temp',
-        );
-        const before = await this.db.scalar<bigint>(
-          'SELECT count(*) FROM main.master WHERE session_id IN (SELECT session_id FROM temp.main.batch_sessions)',
-        );
-        await refreshMaster(this.db, 'SELECT session_id FROM temp.main.batch_sessions');
-        this.added.master = (this.added.master ?? 0) + touched.size - Number(before);
+      // The batch holds every event of each session it has events for: their figures, from it.
+      if (batch.rows.has('session_events')) {
+        await refreshSessionStats(this.db, this.loader('session_events').stagingTable);
       }
-      for (const op of ops) await op();
+      for (const op of batch.ops) await op();
+      for (const loader of loaded) await loader.clear();
     });
   }
 
+  private count(table: TableName, added: number): void {
+    this.added[table] = (this.added[table] ?? 0) + added;
+  }
+
   private loader(table: LoadedTable): TableLoader {
-    let loader = this.tables.get(table);
-    if (!loader) this.tables.set(table, (loader = new TableLoader(this.db, table)));
+    let loader = this.loaders.get(table);
+    if (!loader) this.loaders.set(table, (loader = new TableLoader(this.db, table)));
     return loader;
   }
 

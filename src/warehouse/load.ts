@@ -91,19 +91,27 @@ export class TableLoader {
     this.staging = `staging_${table}`;
   }
 
+  /** The TEMP table rows are staged in; it holds the last load's rows until `clear`. */
+  get stagingTable(): string {
+    return `temp.main.${this.staging}`;
+  }
+
   /**
    * Merges `rows` into the table; call inside `db.transaction`. Returns how many rows are new
-   * (keys the table did not have before).
+   * (keys the table did not have before). The rows stay staged until `clear`, for the model.
    */
   async load(rows: Row[]): Promise<number> {
     if (rows.length === 0) return 0;
     await this.prepare();
+    await this.clear();
     const columns = this.spec.columns;
     const values = rows.map((row) => columns.map((c) => toValue(c.type, row[c.name])));
     await this.db.append(this.staging, this.types, values, 'main', 'temp');
-    const added = await this.merge();
-    await this.db.run(`DELETE FROM temp.main.${this.staging}`);
-    return added;
+    return this.merge();
+  }
+
+  async clear(): Promise<void> {
+    if (this.prepared) await this.db.run(`DELETE FROM ${this.stagingTable}`);
   }
 
   private async prepare(): Promise<void> {
@@ -143,9 +151,9 @@ export class TableLoader {
     const updates = this.spec.columns
       .filter((c) => !preserve.has(c.name))
       .map((c) => `${c.name} = excluded.${c.name}`);
+    const onConflict = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
     await this.db.run(
-      `INSERT INTO ${target} ${latest}
-       ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+      `INSERT INTO ${target} ${latest} ON CONFLICT (${key.join(', ')}) ${onConflict}`,
     );
     return Number(added);
   }

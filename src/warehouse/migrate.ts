@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Warehouse } from './connection.js';
+import { MASTER_VIEW_SQL } from './model.js';
 import { CHECKPOINTS, createTableSql, INTERNAL_DDL, SCHEMA_VERSION, TABLES } from './schema.js';
 
 async function hasMeta(db: Warehouse): Promise<boolean> {
@@ -34,8 +35,9 @@ export async function ensureSchema(db: Warehouse): Promise<void> {
   await db.transaction(async () => {
     for (const sql of INTERNAL_DDL) await db.run(sql);
     for (const spec of [...Object.values(TABLES), ...Object.values(CHECKPOINTS)]) {
-      await db.run(createTableSql(spec));
+      if (!('view' in spec)) await db.run(createTableSql(spec));
     }
+    await db.run(MASTER_VIEW_SQL);
     await db.run(
       `INSERT INTO viewership.meta VALUES ('schema_version', $1), ('created_by', $2) ON CONFLICT DO NOTHING`,
       [String(SCHEMA_VERSION), `viewership ${VERSION}`],

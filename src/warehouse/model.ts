@@ -8,20 +8,28 @@
  *   `ready` ends it uncounted; a play/resume while playing restarts it uncounted;
  * - each ended stretch adds min(max(0, Δposition), max(0, Δseconds)); an open stretch adds nothing.
  * The reference implementation the tests hold this against is src/emulator/watch-stats.ts.
+ *
+ * The figures are computed per loaded batch from the batch's own events (a session's events are
+ * always loaded whole) into `viewership.session_stats`, and master is the view joining sessions
+ * with them. A sync therefore never scans the whole `session_events` table nor rewrites a copy of
+ * every session: its time and memory follow what it loads, not what the warehouse holds.
  */
 import type { Warehouse } from './connection.js';
 import { SESSION_COLUMNS } from './schema.js';
 
 const SESSION_LIST = SESSION_COLUMNS.map((c) => `s.${c.name}`).join(', ');
 
-/** Per-session figures from `session_events`, for the sessions `scope` (a subquery of session ids) selects. */
-function eventStats(scope: string | undefined): string {
+/**
+ * Per-session figures from the events in `source` (every event of each session it holds).
+ * `scope`, a subquery of session ids, narrows it.
+ */
+function eventStats(source: string, scope?: string): string {
   const where = scope ? `WHERE session_id IN (${scope})` : '';
   return `
   WITH ev AS (
     SELECT session_id, seq, type, emitted_at, at_position, from_position, to_position,
       CASE WHEN type IN ('play', 'resume') THEN 1 WHEN type IN ('pause', 'end', 'ready') THEN 0 END AS state_change
-    FROM main.session_events ${where}
+    FROM ${source} ${where}
   ),
   playing AS (
     SELECT *,
@@ -65,44 +73,41 @@ function eventStats(scope: string | undefined): string {
   GROUP BY session_id`;
 }
 
-/** The master rows for the sessions `scope` selects (all sessions when omitted). */
-export function masterSelect(scope?: string): string {
-  const sessionWhere = scope ? `WHERE s.session_id IN (${scope})` : '';
-  return `
-  WITH stats AS (${eventStats(scope)})
+/** Master's figures and what a session without events gets (max_position stays NULL). */
+const METRICS: Array<[string, string | null]> = [
+  ['event_count', '0'],
+  ['play_count', '0'],
+  ['pause_count', '0'],
+  ['resume_count', '0'],
+  ['seek_count', '0'],
+  ['ended', 'false'],
+  ['watch_seconds', '0'],
+  ['max_position', null],
+];
+
+/** The master view: every session with its figures. */
+export const MASTER_VIEW_SQL = `CREATE OR REPLACE VIEW main.master AS
   SELECT ${SESSION_LIST},
-    coalesce(e.event_count, 0)::INTEGER AS event_count,
-    coalesce(e.play_count, 0)::INTEGER AS play_count,
-    coalesce(e.pause_count, 0)::INTEGER AS pause_count,
-    coalesce(e.resume_count, 0)::INTEGER AS resume_count,
-    coalesce(e.seek_count, 0)::INTEGER AS seek_count,
-    coalesce(e.ended, false) AS ended,
-    coalesce(e.watch_seconds, 0)::DOUBLE AS watch_seconds,
-    e.max_position
-  FROM main.sessions s LEFT JOIN stats e USING (session_id)
-  ${sessionWhere}`;
+    ${METRICS.map(([name, zero]) => (zero === null ? `t.${name}` : `coalesce(t.${name}, ${zero}) AS ${name}`)).join(',\n    ')}
+  FROM main.sessions s LEFT JOIN viewership.session_stats t ON t.session_id = s.session_id`;
+
+/** Recomputes session_stats for every session whose events are in `events` (a table name). */
+export async function refreshSessionStats(db: Warehouse, events: string): Promise<void> {
+  await db.run(`INSERT OR REPLACE INTO viewership.session_stats ${eventStats(events)}`);
 }
 
-/** Recomputes the master rows of the sessions `scope` selects; run inside the batch's transaction. */
-export async function refreshMaster(db: Warehouse, scope: string): Promise<void> {
-  await db.run(`DELETE FROM main.master WHERE session_id IN (${scope})`);
-  await db.run(`INSERT INTO main.master ${masterSelect(scope)}`);
-}
-
-/** Rebuilds master from scratch (after a schema change, or to check the incremental path). */
+/** Recomputes every session's figures from all stored events (the path tests check the per-batch one with). */
 export async function rebuildMaster(db: Warehouse): Promise<void> {
-  await db.run(`DELETE FROM main.master`);
-  await db.run(`INSERT INTO main.master ${masterSelect()}`);
+  await db.run('DELETE FROM viewership.session_stats');
+  await db.run(`INSERT INTO viewership.session_stats ${eventStats('main.session_events')}`);
 }
 
 /** Sessions carry their asset's current title: renamed assets are renamed everywhere. */
 export async function refreshAssetTitles(db: Warehouse): Promise<void> {
-  for (const table of ['sessions', 'master']) {
-    await db.run(`
-      UPDATE main.${table} AS s SET asset_title = a.title
-      FROM (SELECT 'video' AS asset_type, video_id AS asset_id, title FROM main.videos
-            UNION ALL SELECT 'live_stream', live_stream_id, name FROM main.live_streams) a
-      WHERE s.asset_type = a.asset_type AND s.asset_id = a.asset_id
-        AND s.asset_title IS DISTINCT FROM a.title`);
-  }
+  await db.run(`
+    UPDATE main.sessions AS s SET asset_title = a.title
+    FROM (SELECT 'video' AS asset_type, video_id AS asset_id, title FROM main.videos
+          UNION ALL SELECT 'live_stream', live_stream_id, name FROM main.live_streams) a
+    WHERE s.asset_type = a.asset_type AND s.asset_id = a.asset_id
+      AND s.asset_title IS DISTINCT FROM a.title`);
 }

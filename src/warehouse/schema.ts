@@ -34,6 +34,13 @@ export interface TableSpec {
   key: string[];
   /** For partitioned exports: the timestamp column that decides a row's day. */
   dayColumn?: string;
+  /** A view computed from other tables, not a stored table (see master). */
+  view?: true;
+  /**
+   * false: the key is kept unique by how the table is loaded, not by a PRIMARY KEY index.
+   * Used where an index would cost more memory than a sync can spare (see session_events).
+   */
+  keyIndex?: false;
   description: string;
 }
 
@@ -145,6 +152,10 @@ export const TABLES = {
     name: 'session_events',
     description: "Every player event of every session, in the API's order (seq, from 0).",
     key: ['session_id', 'seq'],
+    // A session's events are only ever replaced whole (delete, then insert), which keeps
+    // (session_id, seq) unique without an index; an ART index on millions of events would hold
+    // about 60 MB per million in memory during a sync.
+    keyIndex: false,
     dayColumn: 'emitted_at',
     columns: [
       col('session_id', 'VARCHAR', true),
@@ -161,6 +172,9 @@ export const TABLES = {
     name: 'master',
     description: 'One row per session: every sessions column plus what its events add up to.',
     key: ['session_id'],
+    // sessions joined with each session's figures (computed as its events are loaded): always
+    // current, never a second copy of every session to keep in step.
+    view: true,
     dayColumn: 'loaded_at',
     columns: [...SESSION_COLUMNS, ...MASTER_METRIC_COLUMNS],
   },
@@ -223,9 +237,11 @@ export function isTableName(name: string): name is TableName {
   return Object.hasOwn(TABLES, name);
 }
 
+/** DDL of a stored table (views are created by the model, see MASTER_VIEW_SQL). */
 export function createTableSql(spec: TableSpec): string {
   const columns = spec.columns.map((c) => `  ${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
-  return `CREATE TABLE IF NOT EXISTS ${qualified(spec)} (\n${columns.join(',\n')},\n  PRIMARY KEY (${spec.key.join(', ')})\n)`;
+  if (spec.keyIndex !== false) columns.push(`  PRIMARY KEY (${spec.key.join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${qualified(spec)} (\n${columns.join(',\n')}\n)`;
 }
 
 export function qualified(spec: TableSpec): string {
@@ -240,7 +256,8 @@ export const SCHEMA_VERSION = 1;
  * They are loaded like any table, in the same transaction as the rows they vouch for.
  */
 export const CHECKPOINTS = {
-  // An asset's sessions have been listed, every page, for every day of [synced_from, synced_through].
+  // An asset's sessions have been listed, every page, for every day of [synced_from, synced_through],
+  // the last time at listed_at.
   asset_checkpoints: {
     name: 'asset_checkpoints',
     schema: 'viewership',
@@ -251,6 +268,7 @@ export const CHECKPOINTS = {
       col('asset_id', 'VARCHAR', true),
       col('synced_from', 'DATE', true),
       col('synced_through', 'DATE', true),
+      col('listed_at', 'TIMESTAMPTZ', true),
     ],
   },
   // Every event page of a session is stored; `final` when the session had ended by then.
@@ -265,6 +283,14 @@ export const CHECKPOINTS = {
       col('final', 'BOOLEAN', true),
       col('fetched_at', 'TIMESTAMPTZ', true),
     ],
+  },
+  // What each session's events add up to (master's figures), computed as its events are loaded.
+  session_stats: {
+    name: 'session_stats',
+    schema: 'viewership',
+    description: 'Per-session figures of the events, kept beside master.',
+    key: ['session_id'],
+    columns: [col('session_id', 'VARCHAR', true), ...MASTER_METRIC_COLUMNS],
   },
   // A part of a day's Analytics API data is stored; `final` once the day was safely over.
   metric_checkpoints: {

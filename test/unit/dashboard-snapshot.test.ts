@@ -21,7 +21,7 @@ const WRITER = `
 import duckdb from '@duckdb/node-api';
 const instance = await duckdb.DuckDBInstance.create(process.argv[1]);
 const c = await instance.connect();
-await c.run("INSERT INTO master SELECT * REPLACE ('new-' || session_id AS session_id) FROM master ORDER BY session_id LIMIT 10");
+await c.run("INSERT INTO sessions SELECT * REPLACE ('new-' || session_id AS session_id) FROM sessions ORDER BY session_id LIMIT 10");
 console.log('locked');
 process.stdin.resume();
 process.stdin.on('end', () => { c.closeSync(); instance.closeSync(); console.log('released'); });
