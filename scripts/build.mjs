@@ -22,8 +22,16 @@ const node = {
 const builds = [
   build({
     ...node,
-    entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+    entryPoints: {
+      cli: 'src/cli/main.ts',
+      index: 'src/index.ts',
+      'sync-worker': 'src/sync/worker-entry.ts',
+    },
     outdir: 'dist',
+    // Shared code goes to chunks loaded on demand: `viewership --help` or `query` need not load
+    // the API client, and the sync's worker loads only what a sync uses.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
   }),
 ];
 if (existsSync(new URL('../src/dashboard/client/main.ts', import.meta.url))) {

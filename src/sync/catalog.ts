@@ -16,14 +16,14 @@ async function syncListing<T>(
   listing: CatalogListing,
   table: Extract<LoadedTable, 'videos' | 'live_streams' | 'players'>,
   pages: AsyncIterable<Page<T>>,
-  toRow: (item: T, raw: unknown, seenAt: bigint) => Row,
+  toRow: (item: T, seenAt: bigint) => Row,
 ): Promise<void> {
   const seenAt = micros(ctx.startedAt);
   ctx.raw?.touchListing(listing);
   for await (const page of pages) {
-    const rows = page.items.map((item, i) => toRow(item, page.raw[i], seenAt));
+    const rows = page.items.map((item) => toRow(item, seenAt));
     await ctx.batcher.add(table, rows);
-    await ctx.raw?.listingItems(listing, page.raw);
+    await ctx.raw?.listingItems(listing, page.items);
     if (table !== 'players') ctx.progress.assets += rows.length;
   }
   // Reached only when every page was read: an asset missing now is really gone.
@@ -35,12 +35,21 @@ async function syncListing<T>(
   );
 }
 
+/** Catalog listings are small (hundreds of assets): every page is asked for at once. */
+const ALL_AT_ONCE = { prefetch: 32 };
+
 export async function syncCatalog(ctx: SyncContext): Promise<void> {
   ctx.progress.stage = 'catalog';
   await Promise.all([
-    syncListing(ctx, 'videos', 'videos', ctx.client.videos(), videoRow),
-    syncListing(ctx, 'live-streams', 'live_streams', ctx.client.liveStreams(), liveStreamRow),
-    syncListing(ctx, 'players', 'players', ctx.client.players(), playerRow),
+    syncListing(ctx, 'videos', 'videos', ctx.client.videos(ALL_AT_ONCE), videoRow),
+    syncListing(
+      ctx,
+      'live-streams',
+      'live_streams',
+      ctx.client.liveStreams(ALL_AT_ONCE),
+      liveStreamRow,
+    ),
+    syncListing(ctx, 'players', 'players', ctx.client.players(ALL_AT_ONCE), playerRow),
   ]);
   ctx.batcher.after(() => refreshAssetTitles(ctx.db));
   await ctx.batcher.flush();

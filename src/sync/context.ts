@@ -5,8 +5,7 @@ import type { LoadBatcher } from '../warehouse/batch.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import type { RawDir } from './raw-dir.js';
 
-export type Stage =
-  'connecting' | 'catalog' | 'sessions' | 'events' | 'metrics' | 'finishing' | 'done';
+export type Stage = 'connecting' | 'catalog' | 'sessions' | 'events' | 'finishing' | 'done';
 
 /** The API generations beyond auth + catalog, which an account may or may not answer. */
 export type Generation = 'raw statistics' | 'analytics';
@@ -20,6 +19,9 @@ export interface SyncProgress {
   sessions: number;
   events: number;
   metricRows: number;
+  /** The Analytics API snapshot runs beside the other stages, with its own count of days. */
+  metricDaysDone: number;
+  metricDaysTotal: number;
 }
 
 export interface StageOptions {

@@ -40,7 +40,7 @@ async function syncSessionEvents(ctx: SyncContext, session: Pending): Promise<vo
   const rows: Row[] = [];
   try {
     for await (const page of ctx.client.sessionEvents(session.session_id)) {
-      rows.push(...eventRows(session.session_id, page.items, page.raw, rows.length));
+      rows.push(...eventRows(session.session_id, page.items, rows.length));
       await ctx.raw?.response('session-events', page.request, page.body);
     }
   } catch (error) {

@@ -3,7 +3,8 @@
  *
  * Nested session objects become one flat row with the asset's type and title added (the API
  * leaves both out); events get their position in the API's order. Timestamps become exact
- * microseconds in UTC; `raw` keeps each object exactly as the API sent it.
+ * microseconds in UTC; `raw` keeps each object exactly as the API sent it (the client hands
+ * over the objects as sent, not a validated copy).
  */
 import { parseApiTimestamp } from '../api/timestamps.js';
 import type { LiveStream, Player, Session, SessionEvent, Video } from '../api/schemas.js';
@@ -29,7 +30,7 @@ function seen(seenAt: bigint): Row {
   return { first_seen_at: seenAt, last_seen_at: seenAt, gone_at: null };
 }
 
-export function videoRow(video: Video, raw: unknown, seenAt: bigint): Row {
+export function videoRow(video: Video, seenAt: bigint): Row {
   return {
     video_id: video.videoId,
     title: text(video.title),
@@ -44,11 +45,11 @@ export function videoRow(video: Video, raw: unknown, seenAt: bigint): Row {
     created_at: ts(video.createdAt),
     updated_at: ts(video.updatedAt ?? video.updateddAt),
     ...seen(seenAt),
-    raw: JSON.stringify(raw),
+    raw: JSON.stringify(video),
   };
 }
 
-export function liveStreamRow(liveStream: LiveStream, raw: unknown, seenAt: bigint): Row {
+export function liveStreamRow(liveStream: LiveStream, seenAt: bigint): Row {
   return {
     live_stream_id: liveStream.liveStreamId,
     name: text(liveStream.name),
@@ -58,21 +59,21 @@ export function liveStreamRow(liveStream: LiveStream, raw: unknown, seenAt: bigi
     created_at: ts(liveStream.createdAt),
     updated_at: ts(liveStream.updatedAt),
     ...seen(seenAt),
-    raw: JSON.stringify(raw),
+    raw: JSON.stringify(liveStream),
   };
 }
 
-export function playerRow(player: Player, raw: unknown, seenAt: bigint): Row {
+export function playerRow(player: Player, seenAt: bigint): Row {
   return {
     player_id: player.playerId,
     created_at: ts(player.createdAt),
     updated_at: ts(player.updatedAt),
     ...seen(seenAt),
-    raw: JSON.stringify(raw),
+    raw: JSON.stringify(player),
   };
 }
 
-export function sessionRow(session: Session, raw: unknown, asset: AssetRef): Row {
+export function sessionRow(session: Session, asset: AssetRef): Row {
   const { location, referrer, device, os, client } = session;
   return {
     session_id: session.session.sessionId,
@@ -97,17 +98,12 @@ export function sessionRow(session: Session, raw: unknown, asset: AssetRef): Row
     client_type: text(client?.type),
     client_name: text(client?.name),
     client_version: text(client?.version),
-    raw: JSON.stringify(raw),
+    raw: JSON.stringify(session),
   };
 }
 
 /** Rows of one session's events; `seq` continues across pages from `firstSeq`. */
-export function eventRows(
-  sessionId: string,
-  events: SessionEvent[],
-  raw: unknown[],
-  firstSeq = 0,
-): Row[] {
+export function eventRows(sessionId: string, events: SessionEvent[], firstSeq = 0): Row[] {
   return events.map((event, i) => ({
     session_id: sessionId,
     seq: firstSeq + i,
@@ -116,6 +112,6 @@ export function eventRows(
     at_position: event.at ?? null,
     from_position: event.from ?? null,
     to_position: event.to ?? null,
-    raw: JSON.stringify(raw[i]),
+    raw: JSON.stringify(event),
   }));
 }

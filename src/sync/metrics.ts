@@ -6,7 +6,7 @@
  * aggregates the series lack (watch time, load time). Today and yesterday are fetched again on
  * each run, as their figures still move; older days are final once stored.
  */
-import { EndpointNotFoundError, RequestRejectedError } from '../api/errors.js';
+import { isGenerationMissing } from '../api/errors.js';
 import { addDays, dayStartMs, type Day } from '../api/period.js';
 import { parseApiTimestamp } from '../api/timestamps.js';
 import { BREAKDOWNS, TIMESERIES_METRICS } from '../api/schemas.js';
@@ -61,7 +61,7 @@ function dayTasks(ctx: SyncContext, day: Day): Task[] {
       tasks.push(async () => {
         const rows: Row[] = [];
         for await (const page of ctx.client.metricBreakdown(metric, breakdown, { from, to })) {
-          page.items.forEach((item, i) =>
+          page.items.forEach((item) =>
             rows.push({
               day,
               metric,
@@ -69,7 +69,7 @@ function dayTasks(ctx: SyncContext, day: Day): Task[] {
               dimension_value: item.dimensionValue ?? '',
               value: item.metricValue,
               fetched_at: fetchedAt,
-              raw: JSON.stringify(page.raw[i]),
+              raw: JSON.stringify(item),
             }),
           );
           await ctx.raw?.response('metrics', page.request, page.body);
@@ -106,14 +106,14 @@ function timeseriesTasks(ctx: SyncContext, first: Day, last: Day): Task[] {
   return TIMESERIES_METRICS.map((metric) => async () => {
     const rows: Row[] = [];
     for await (const page of ctx.client.metricTimeseries(metric, { from, to, interval: 'day' })) {
-      page.items.forEach((item, i) =>
+      page.items.forEach((item) =>
         rows.push({
           metric,
           interval: 'day',
           bucket_start: parseApiTimestamp(item.emittedAt),
           value: item.metricValue,
           fetched_at: fetchedAt,
-          raw: JSON.stringify(page.raw[i]),
+          raw: JSON.stringify(item),
         }),
       );
       await ctx.raw?.response('metrics', page.request, page.body);
@@ -123,23 +123,14 @@ function timeseriesTasks(ctx: SyncContext, first: Day, last: Day): Task[] {
   });
 }
 
-function generationMissing(error: unknown): boolean {
-  return (
-    error instanceof EndpointNotFoundError ||
-    (error instanceof RequestRejectedError && error.status === 403)
-  );
-}
-
 export async function syncMetrics(ctx: SyncContext): Promise<void> {
-  ctx.progress.stage = 'metrics';
   const days = await daysToFetch(ctx);
-  ctx.progress.done = 0;
-  ctx.progress.total = days.length;
+  ctx.progress.metricDaysTotal = days.length;
   if (days.length === 0) return;
   try {
-    const [probe, ...series] = timeseriesTasks(ctx, days[0]!, days.at(-1)!);
-    // One request first: an account without the Analytics API answers 404 on the route.
-    await probe!();
+    // The time series first (a handful of requests): an account without the Analytics API
+    // answers them 404 on the route, before the many per-day requests are made.
+    const series = timeseriesTasks(ctx, days[0]!, days.at(-1)!);
     await forEachConcurrent(series, ctx.options.workers, (task) => task());
     await forEachConcurrent(days, Math.max(1, Math.floor(ctx.options.workers / 8)), async (day) => {
       await forEachConcurrent(dayTasks(ctx, day), ctx.options.workers, (task) => task());
@@ -147,11 +138,10 @@ export async function syncMetrics(ctx: SyncContext): Promise<void> {
       await ctx.batcher.add('metric_checkpoints', [
         { day, part: 'day', final: settled, fetched_at: micros(ctx.startedAt) },
       ]);
-      ctx.progress.done++;
+      ctx.progress.metricDaysDone++;
     });
   } catch (error) {
-    if (!generationMissing(error)) throw error;
+    if (!isGenerationMissing(error)) throw error;
     ctx.missing.add('analytics');
   }
-  await ctx.batcher.flush();
 }

@@ -19,6 +19,8 @@ import { syncCatalog } from './catalog.js';
 import { type Generation, type SyncContext, type SyncProgress } from './context.js';
 import { syncEvents } from './events.js';
 import { syncMetrics } from './metrics.js';
+import { DEFAULT_CONCURRENCY } from './defaults.js';
+import { viewersSinceTodaysListings } from './quiet-assets.js';
 import { RawDir } from './raw-dir.js';
 import { syncSessions, todayOf } from './sessions.js';
 
@@ -65,6 +67,8 @@ export interface SyncSummary {
   /** API generations the account did not answer. */
   missingGenerations: Generation[];
   warnings: string[];
+  /** How long each stage took (metrics runs beside the others). */
+  stageMs: Record<string, number>;
 }
 
 function validateDays(options: SyncOptions): { from: Day | undefined; to: Day | undefined } {
@@ -137,7 +141,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     ...(options.env !== undefined && { env: options.env }),
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
     ...(options.auth !== undefined && { auth: options.auth }),
-    ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.retry !== undefined && { retry: options.retry }),
     ...(options.transport !== undefined && { transport: options.transport }),
@@ -152,24 +156,31 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     sessions: 0,
     events: 0,
     metricRows: 0,
+    metricDaysDone: 0,
+    metricDaysTotal: 0,
   };
   options.onStart?.(progress, client);
 
   // The warehouse first: a locked or foreign file fails before any request is made.
   const db = await Warehouse.open(options.db, {
     lockWaitMs: options.lockWaitMs ?? 5000,
-    memoryLimit: '256MB',
+    // DuckDB's own share: enough for a batch's merge; the rest of the budget is the JS heap's.
+    memoryLimit: '96MB',
+    threads: 1,
   });
   let runId: number | undefined;
   let batcher: LoadBatcher | undefined;
   const missing = new Set<Generation>();
   const raw = options.rawDir ? new RawDir(options.rawDir) : undefined;
   try {
+    // The first request (the login) is a round trip: the warehouse gets ready meanwhile.
+    const login = client.authenticate();
+    login.catch(() => undefined); // awaited below; only a failure before then must not go unhandled
     await ensureSchema(db);
     runId = await startRun(db, client.baseUrl, startedAt, days);
-    await client.authenticate();
+    await login;
     batcher = new LoadBatcher(db);
-    const concurrency = options.concurrency ?? 32;
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     const ctx: SyncContext = {
       client,
       db,
@@ -182,7 +193,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
         overlapDays: options.overlapDays ?? 1,
         maxPeriodDays: options.maxPeriodDays ?? 365,
         // More workers than request slots, so slots never idle while a worker writes its rows.
-        workers: concurrency * 2,
+        workers: concurrency,
         metrics: options.metrics ?? true,
       },
       startedAt,
@@ -190,10 +201,26 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       missing,
       warnings: [],
     };
-    await syncCatalog(ctx);
-    await syncSessions(ctx);
-    if (!missing.has('raw statistics')) await syncEvents(ctx);
-    if (ctx.options.metrics) await syncMetrics(ctx);
+    const stageMs: Record<string, number> = {};
+    const timed = async (name: string, stage: () => Promise<void>) => {
+      const start = Date.now();
+      await stage();
+      stageMs[name] = Date.now() - start;
+    };
+    // The Analytics API snapshot needs nothing from the other stages: it runs beside them, and
+    // both lines are waited for before anything else happens, even when one fails.
+    const outcomes = await Promise.allSettled([
+      (async () => {
+        const withViewers = viewersSinceTodaysListings(ctx);
+        withViewers.catch(() => undefined); // awaited in the sessions stage
+        await timed('catalog', () => syncCatalog(ctx));
+        await timed('sessions', () => syncSessions(ctx, withViewers));
+        if (!missing.has('raw statistics')) await timed('events', () => syncEvents(ctx));
+      })(),
+      ctx.options.metrics ? timed('metrics', () => syncMetrics(ctx)) : Promise.resolve(),
+    ]);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+    await batcher.flush();
 
     progress.stage = 'finishing';
     const stats = client.stats;
@@ -204,8 +231,6 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       rowsAdded: batcher.added,
       missing: [...missing],
     });
-    // Fold the WAL into the file, so readers (serve's snapshots, copies) see one complete file.
-    await db.run('CHECKPOINT');
     progress.stage = 'done';
     const finishedAt = Date.now();
     return {
@@ -227,6 +252,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       },
       missingGenerations: [...missing],
       warnings: ctx.warnings,
+      stageMs,
     };
   } catch (error) {
     if (runId !== undefined) {

@@ -6,15 +6,11 @@
  * (sessions arrive late) and back to its oldest session still open (to learn when it ended).
  * Long spans are cut into periods the API accepts. The checkpoint is committed with the rows.
  */
-import {
-  EndpointNotFoundError,
-  RequestRejectedError,
-  ResourceNotFoundError,
-} from '../api/errors.js';
+import { isGenerationMissing, ResourceNotFoundError } from '../api/errors.js';
 import { addDays, chunkDays, dayOf, rangePeriod, type Day } from '../api/period.js';
 import { sessionRow, type AssetRef } from './flatten.js';
 import { forEachConcurrent } from './pool.js';
-import type { SyncContext } from './context.js';
+import { micros, type SyncContext } from './context.js';
 
 /** Where api.video's history can begin, for accounts whose assets carry no creation date. */
 export const HISTORY_FLOOR: Day = '2017-01-01';
@@ -139,7 +135,7 @@ async function syncAsset(ctx: SyncContext, plan: AssetPlan, earliest: Day): Prom
   for (const span of spans) {
     for (const chunk of chunkDays(span.from, span.to, options.maxPeriodDays)) {
       for await (const page of list(plan.id, rangePeriod(chunk.from, chunk.to))) {
-        const rows = page.items.map((session, i) => sessionRow(session, page.raw[i], plan));
+        const rows = page.items.map((session) => sessionRow(session, plan));
         await ctx.batcher.add('sessions', rows);
         await ctx.raw?.response('sessions', page.request, page.body);
         ctx.progress.sessions += rows.length;
@@ -153,24 +149,46 @@ async function syncAsset(ctx: SyncContext, plan: AssetPlan, earliest: Day): Prom
         asset_id: plan.id,
         synced_from: coverage.from,
         synced_through: coverage.to,
+        listed_at: micros(ctx.startedAt),
       },
     ]);
   }
 }
 
-/** True when the error says this account has no raw-statistics endpoints at all. */
-function generationMissing(error: unknown): boolean {
-  return (
-    error instanceof EndpointNotFoundError ||
-    (error instanceof RequestRejectedError && error.status === 403)
+/**
+ * Drops the assets that need no listing now: already listed today, wholly covered, nothing open,
+ * and no viewer since according to the Analytics API (see quiet-assets.ts).
+ */
+async function withoutQuietAssets(
+  plans: AssetPlan[],
+  earliest: Day,
+  today: Day,
+  withViewers: Promise<Set<string> | undefined>,
+): Promise<AssetPlan[]> {
+  const active = await withViewers;
+  if (!active) return plans;
+  const quiet = plans.filter(
+    (p) =>
+      p.syncedThrough === today &&
+      p.syncedFrom !== null &&
+      p.syncedFrom <= (p.created ?? earliest) &&
+      p.openSince === null &&
+      !active.has(p.id),
   );
+  const skip = new Set(quiet.map((p) => p.id));
+  return plans.filter((p) => !skip.has(p.id));
 }
 
-export async function syncSessions(ctx: SyncContext): Promise<void> {
+/** `withViewers`: from viewersSinceTodaysListings, started early so it costs no round trip here. */
+export async function syncSessions(
+  ctx: SyncContext,
+  withViewers: Promise<Set<string> | undefined> = Promise.resolve(undefined),
+): Promise<void> {
   ctx.progress.stage = 'sessions';
-  const { plans, earliest } = await loadPlans(ctx);
-  ctx.progress.done = 0;
-  ctx.progress.total = plans.length;
+  const { plans: all, earliest } = await loadPlans(ctx);
+  const plans = await withoutQuietAssets(all, earliest, ctx.today, withViewers);
+  ctx.progress.done = all.length - plans.length;
+  ctx.progress.total = all.length;
   const run = async (plan: AssetPlan) => {
     try {
       await syncAsset(ctx, plan, earliest);
@@ -187,7 +205,7 @@ export async function syncSessions(ctx: SyncContext): Promise<void> {
     if (first) await run(first);
     await forEachConcurrent(rest, ctx.options.workers, run);
   } catch (error) {
-    if (!generationMissing(error)) throw error;
+    if (!isGenerationMissing(error)) throw error;
     ctx.missing.add('raw statistics');
   }
   await ctx.batcher.flush();

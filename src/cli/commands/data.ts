@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { Warehouse } from '../../warehouse/connection.js';
 import { exportTable, EXPORT_FORMATS, validateExport } from '../../warehouse/export.js';
-import { assertWarehouse } from '../../warehouse/migrate.js';
 import { formatResult, QUERY_FORMATS, runQuery, type QueryFormat } from '../../warehouse/query.js';
 import { TABLE_NAMES } from '../../warehouse/schema.js';
+import type { Warehouse } from '../../warehouse/connection.js';
 
 async function withWarehouse<T>(path: string, work: (db: Warehouse) => Promise<T>): Promise<T> {
+  const { Warehouse } = await import('../../warehouse/connection.js');
+  const { assertWarehouse } = await import('../../warehouse/migrate.js');
   const db = await Warehouse.open(path, { readOnly: true, lockWaitMs: 2000 });
   try {
     await assertWarehouse(db);

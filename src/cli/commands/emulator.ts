@@ -4,14 +4,9 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import {
-  DEFAULT_PRESET,
-  isPresetName,
-  PRESET_NAMES,
-  startEmulator,
-  type EmulatorOptions,
-  type RunningEmulator,
-} from '../../emulator/index.js';
+import type { EmulatorOptions, RunningEmulator } from '../../emulator/index.js';
+import { DEFAULT_PRESET } from '../../emulator/options.js';
+import { isPresetName, PRESET_NAMES } from '../../emulator/presets.js';
 
 interface Flags {
   port: string;
@@ -124,6 +119,7 @@ async function listen(
   options: EmulatorOptions & { port: number; host: string },
 ): Promise<RunningEmulator> {
   try {
+    const { startEmulator } = await import('../../emulator/index.js');
     return await startEmulator(options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeReport } from '../../dashboard/report.js';
 
 const MB = 1024 * 1024;
 
@@ -12,6 +11,7 @@ export function registerReport(program: Command): void {
     .option('--from <day>', 'first UTC day to include, YYYY-MM-DD (default: the first with data)')
     .option('--to <day>', 'last UTC day to include, YYYY-MM-DD (default: the last with data)')
     .action(async (opts) => {
+      const { writeReport } = await import('../../dashboard/report.js');
       const result = await writeReport({
         db: opts.db,
         out: opts.out,

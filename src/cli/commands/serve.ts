@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { startDashboard } from '../../dashboard/server.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -26,6 +25,7 @@ export function registerServe(program: Command): void {
     )
     .action(async (opts) => {
       const port = parsePort(opts.port);
+      const { startDashboard } = await import('../../dashboard/server.js');
       const dashboard = await startDashboard({
         db: opts.db,
         port,

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
-import { sync, type SyncSummary } from '../../sync/run.js';
+import { syncInWorker, type SyncSnapshot } from '../../sync/bounded.js';
+import { DEFAULT_CONCURRENCY } from '../../sync/defaults.js';
+import type { SyncSummary } from '../../sync/run.js';
 import { integerOption, positiveNumberOption } from '../options.js';
 import { showProgress } from '../progress.js';
 
@@ -38,7 +40,7 @@ export function registerSync(program: Command): void {
     .option('--from <day>', 'first UTC day to sync, YYYY-MM-DD (default: the start of the history)')
     .option('--to <day>', 'last UTC day to sync, YYYY-MM-DD (default: today)')
     .option('--raw-dir <dir>', 'also keep every API response as JSON/NDJSON in this folder')
-    .option('--concurrency <n>', 'requests in flight at once', '32')
+    .option('--concurrency <n>', 'requests in flight at once', String(DEFAULT_CONCURRENCY))
     .option('--timeout <seconds>', 'per-request timeout', '30')
     .option('--retries <n>', 'attempts per request on 5xx, timeouts and dropped connections', '8')
     .option('--basic-auth', 'authenticate with HTTP Basic instead of a bearer token')
@@ -60,26 +62,27 @@ export function registerSync(program: Command): void {
       const lockWait = Number(opts.lockWait);
       if (!(lockWait >= 0))
         throw new UsageError(`--lock-wait ${opts.lockWait} is not a number of seconds`);
-      let stop = () => undefined as void;
+      let latest: SyncSnapshot | undefined;
+      const stop = opts.json ? () => undefined : showProgress(() => latest);
       try {
-        const summary = await sync({
-          db: opts.db,
-          apiKey,
-          env: opts.env,
-          baseUrl: opts.baseUrl,
-          auth: opts.basicAuth ? 'basic' : 'bearer',
-          from: opts.from,
-          to: opts.to,
-          rawDir: opts.rawDir,
-          concurrency,
-          timeoutMs: timeout * 1000,
-          retry: { maxAttempts: retries },
-          lockWaitMs: lockWait * 1000,
-          metrics: opts.metrics,
-          onStart: (progress, client) => {
-            if (!opts.json) stop = showProgress(progress, client);
+        const summary = await syncInWorker(
+          {
+            db: opts.db,
+            apiKey,
+            env: opts.env,
+            baseUrl: opts.baseUrl,
+            auth: opts.basicAuth ? 'basic' : 'bearer',
+            from: opts.from,
+            to: opts.to,
+            rawDir: opts.rawDir,
+            concurrency,
+            timeoutMs: timeout * 1000,
+            retry: { maxAttempts: retries },
+            lockWaitMs: lockWait * 1000,
+            metrics: opts.metrics,
           },
-        });
+          (snapshot) => (latest = snapshot),
+        );
         stop();
         console.log(opts.json ? JSON.stringify(summary) : summaryLine(summary));
       } finally {

@@ -1,0 +1,118 @@
+/**
+ * `sync` in a worker thread whose JavaScript heap has a ceiling.
+ *
+ * Left alone, V8 lets a busy process's heap grow to several times what is live: a sync making
+ * thousands of requests a second would sit at twice the memory it needs. The worker's resource
+ * limits keep it near the live set (bounded by design: a few pages in flight per request slot,
+ * two load batches), so peak memory stays predictable however large the account.
+ * The calling thread only relays progress, so the CLI's progress line never stutters either.
+ */
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { ViewershipError, type ErrorKind } from '../errors.js';
+import type { SyncProgress } from './context.js';
+import { DEFAULT_CONCURRENCY } from './defaults.js';
+import type { SyncOptions, SyncSummary } from './run.js';
+
+/**
+ * The heap ceiling, about twice the live set: a base for the load batches and the run's state,
+ * plus room for the pages each request slot may hold.
+ */
+export function heapLimitMb(concurrency: number): number {
+  return 96 + Math.ceil(concurrency / 2);
+}
+
+export type WorkerSyncOptions = Omit<SyncOptions, 'onStart' | 'transport'>;
+
+export interface SyncSnapshot {
+  progress: SyncProgress;
+  requests: number;
+  retries: number;
+}
+
+/** An error as it crosses from the worker: enough to rebuild what the CLI prints. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack: string | undefined;
+  kind: ErrorKind | undefined;
+  hint: string | undefined;
+  causes: string[];
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; snapshot: SyncSnapshot }
+  | { type: 'done'; summary: SyncSummary }
+  | { type: 'error'; error: SerializedError };
+
+export function serializeError(error: unknown): SerializedError {
+  const causes: string[] = [];
+  for (let c = (error as { cause?: unknown })?.cause; c; c = (c as { cause?: unknown }).cause) {
+    causes.push(c instanceof Error ? (c.stack ?? c.message) : String(c));
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  return {
+    name: e.name,
+    message: e.message,
+    stack: e.stack,
+    kind: error instanceof ViewershipError ? error.kind : undefined,
+    hint: error instanceof ViewershipError ? error.hint : undefined,
+    causes,
+  };
+}
+
+function rebuildError(s: SerializedError): Error {
+  const error =
+    s.kind === undefined
+      ? new Error(s.message)
+      : new ViewershipError(
+          s.message,
+          s.hint === undefined ? { kind: s.kind } : { kind: s.kind, hint: s.hint },
+        );
+  error.name = s.name;
+  error.stack = [s.stack, ...s.causes.map((c) => `caused by: ${c}`)].join('\n');
+  return error;
+}
+
+function workerFile(): URL {
+  // Beside the bundle (dist/cli.js, dist/index.js); from the sources, in the built dist/.
+  const bundled = new URL('./sync-worker.js', import.meta.url);
+  return existsSync(bundled) ? bundled : new URL('../../dist/sync-worker.js', import.meta.url);
+}
+
+export function syncInWorker(
+  options: WorkerSyncOptions,
+  onProgress?: (snapshot: SyncSnapshot) => void,
+): Promise<SyncSummary> {
+  const heapMb = heapLimitMb(options.concurrency ?? DEFAULT_CONCURRENCY);
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerFile(), {
+      workerData: options,
+      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8 },
+    });
+    let settled = false;
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') return onProgress?.(message.snapshot);
+      settled = true;
+      if (message.type === 'done') resolve(message.summary);
+      else reject(rebuildError(message.error));
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      settled = true;
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        reject(
+          new ViewershipError(`the sync ran out of memory (its heap is capped at ${heapMb} MB)`, {
+            hint: 'Run it again with a lower --concurrency; it resumes where it stopped.',
+            cause: error,
+          }),
+        );
+      } else {
+        reject(error);
+      }
+    });
+    worker.on('exit', (code) => {
+      if (!settled)
+        reject(new ViewershipError(`the sync stopped unexpectedly (exit code ${code})`));
+    });
+  });
+}
