@@ -11,8 +11,7 @@
  * Answers come from the snapshot store (snapshot.ts), never from the user's file directly.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { UsageError } from '../errors.js';
+import { listen } from '../listen.js';
 import { CHARTS } from './charts.js';
 import { readBundle } from './bundle.js';
 import { filterKey, FilterError, parseFilter } from './filter.js';
@@ -226,23 +225,16 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
       else res.destroy();
     });
   });
+  let address: { url: string; port: number };
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 8080, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    address = await listen(server, options.port ?? 8080, host);
   } catch (error) {
     await store.close();
-    throw listenError(error, host, options.port ?? 8080);
+    throw error;
   }
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url: address.url,
     port: address.port,
     store,
     close() {
@@ -256,27 +248,4 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
       return closing;
     },
   };
-}
-
-function listenError(error: unknown, host: string, port: number): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') {
-    return new UsageError(
-      `port ${port} on ${host} is already in use`,
-      'Pick another with --port (0 = any free port).',
-    );
-  }
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-    return new UsageError(
-      `cannot listen on ${host}`,
-      'Give --host an address of this machine, e.g. 127.0.0.1.',
-    );
-  }
-  if (code === 'EACCES') {
-    return new UsageError(
-      `not allowed to listen on port ${port}`,
-      'Pick a port above 1023 with --port.',
-    );
-  }
-  return error as Error;
 }

@@ -2,7 +2,7 @@
  * The emulator on a real socket: `node:http`, bound to 127.0.0.1 unless told otherwise.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.js';
 import { createEmulator, type Emulator } from './emulator.js';
 import type { EmulatorOptions } from './options.js';
 
@@ -29,18 +29,13 @@ export async function startEmulator(
   const server = createServer((req, res) => emulator.handle(req, res));
   // Clients keep connections open between requests; do not cut them sooner than they expect.
   server.keepAliveTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const { url } = await listen(server, port, host).catch((error: unknown) => {
+    emulator.dispose();
+    throw error;
   });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url,
     apiKey: emulator.apiKey,
     emulator,
     close() {

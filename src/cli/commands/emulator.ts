@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import type { EmulatorOptions, RunningEmulator } from '../../emulator/index.js';
+import type { EmulatorOptions } from '../../emulator/index.js';
+import { untilStopped } from '../lifecycle.js';
+import { integerOption } from '../options.js';
 import { DEFAULT_PRESET } from '../../emulator/options.js';
 import { isPresetName, PRESET_NAMES } from '../../emulator/presets.js';
 
@@ -37,15 +39,7 @@ function integer(
   min: number,
   max = Number.MAX_SAFE_INTEGER,
 ): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-    throw new UsageError(
-      `${flag} ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`,
-      `e.g. ${flag} ${Math.max(min, 1)}`,
-    );
-  }
-  return n;
+  return value === undefined ? undefined : integerOption(value, flag, min, max);
 }
 
 function fraction(flag: string, value: string | undefined): number | undefined {
@@ -115,30 +109,6 @@ export function emulatorOptions(flags: Flags): EmulatorOptions & { port: number;
   return options;
 }
 
-async function listen(
-  options: EmulatorOptions & { port: number; host: string },
-): Promise<RunningEmulator> {
-  try {
-    const { startEmulator } = await import('../../emulator/index.js');
-    return await startEmulator(options);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      throw new UsageError(
-        `port ${options.port} on ${options.host} is already in use`,
-        'choose another with --port, or --port 0 for any free port',
-      );
-    }
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
-      throw new UsageError(
-        `cannot listen on ${options.host}:${options.port} (${code})`,
-        'check --host and --port',
-      );
-    }
-    throw error;
-  }
-}
-
 export function registerEmulator(program: Command): void {
   program
     .command('emulator')
@@ -166,18 +136,11 @@ export function registerEmulator(program: Command): void {
     .option('--api-key <key>', 'the API key to accept (default: derived from the seed)')
     .option('--live-clock', 'let time pass: open sessions end and new ones keep arriving')
     .action(async (flags: Flags) => {
-      const running = await listen(emulatorOptions(flags));
+      const { startEmulator } = await import('../../emulator/index.js');
+      const running = await startEmulator(emulatorOptions(flags));
       process.stdout.write(
         `api.video emulator listening on ${running.url}\nAPI key: ${running.apiKey}\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void running.close().then(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped(() => running.close());
     });
 }

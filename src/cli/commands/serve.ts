@@ -1,16 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(
-      `--port ${value} is not a port number`,
-      'Give 0 to 65535 (0 = any free port).',
-    );
-  }
-  return port;
-}
+import { untilStopped } from '../lifecycle.js';
+import { integerOption } from '../options.js';
 
 export function registerServe(program: Command): void {
   program
@@ -24,7 +14,7 @@ export function registerServe(program: Command): void {
       '127.0.0.1',
     )
     .action(async (opts) => {
-      const port = parsePort(opts.port);
+      const port = integerOption(opts.port, '--port', 0, 65535);
       const { startDashboard } = await import('../../dashboard/server.js');
       const dashboard = await startDashboard({
         db: opts.db,
@@ -33,14 +23,6 @@ export function registerServe(program: Command): void {
         log: (line) => console.error(line),
       });
       console.log(`dashboard: ${dashboard.url}`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          dashboard.close().then(resolve, resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped(() => dashboard.close());
     });
 }
