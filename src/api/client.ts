@@ -220,24 +220,10 @@ export class ApiVideoClient {
     item: T,
     options: ListOptions = {},
   ): AsyncGenerator<Page<z.infer<T>>> {
-    const schema = pageSchema(item);
-    return paginate(
-      async (currentPage) => {
-        const { data, body, request } = await this.get(
-          endpoint,
-          path,
-          { ...query, currentPage, pageSize: this.pageSize },
-          schema,
-        );
-        return {
-          items: data.data,
-          pagination: data.pagination,
-          body,
-          request,
-        };
-      },
-      { prefetch: options.prefetch ?? this.prefetch },
-    );
+    return this.pages(endpoint, path, query, pageSchema(item), options, (data) => ({
+      items: data.data,
+      pagination: data.pagination,
+    }));
   }
 
   private metricList<T extends z.ZodType>(
@@ -246,7 +232,22 @@ export class ApiVideoClient {
     query: Query,
     item: T,
   ): AsyncGenerator<MetricPage<z.infer<T>>> {
-    const schema = metricPageSchema(item);
+    return this.pages(endpoint, path, query, metricPageSchema(item), {}, (data) => ({
+      items: data.data,
+      pagination: data.pagination,
+      context: data.context,
+    }));
+  }
+
+  /** Every page of a list endpoint: `shape` picks the page's parts out of the validated body. */
+  private pages<S extends z.ZodType, P extends Omit<Page<unknown>, 'body' | 'request'>>(
+    endpoint: string,
+    path: string,
+    query: Query,
+    schema: S,
+    options: ListOptions,
+    shape: (data: z.infer<S>) => P,
+  ): AsyncGenerator<P & Pick<Page<unknown>, 'body' | 'request'>> {
     return paginate(
       async (currentPage) => {
         const { data, body, request } = await this.get(
@@ -255,16 +256,10 @@ export class ApiVideoClient {
           { ...query, currentPage, pageSize: this.pageSize },
           schema,
         );
-        return {
-          items: data.data,
-          pagination: data.pagination,
-          context: data.context,
-          body,
-          request,
-        };
+        return { ...shape(data), body, request };
       },
-      { prefetch: this.prefetch },
-    ) as AsyncGenerator<MetricPage<z.infer<T>>>;
+      { prefetch: options.prefetch ?? this.prefetch },
+    );
   }
 
   /** One GET through the scheduler, turned into typed data or the error that names the problem. */

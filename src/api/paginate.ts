@@ -8,10 +8,10 @@
  */
 import type { Page } from './schemas.js';
 
-export async function* paginate<T>(
-  fetchPage: (page: number) => Promise<Page<T>>,
+export async function* paginate<P extends Page<unknown>>(
+  fetchPage: (page: number) => Promise<P>,
   options: { prefetch?: number } = {},
-): AsyncGenerator<Page<T>, void, undefined> {
+): AsyncGenerator<P, void, undefined> {
   const prefetch = Math.max(1, options.prefetch ?? 4);
   const first = await fetchPage(1);
   yield first;
@@ -26,7 +26,7 @@ export async function* paginate<T>(
     return;
   }
 
-  const pending = new Map<number, Promise<Page<T>>>();
+  const pending = new Map<number, Promise<P>>();
   let launched = 1;
   for (let n = 2; n <= total; n++) {
     while (launched < total && launched < n - 1 + prefetch) {

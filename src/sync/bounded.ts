@@ -74,10 +74,18 @@ function rebuildError(s: SerializedError): Error {
   return error;
 }
 
+/** The worker's bundle: beside this code in dist/, one folder up from a dist/chunks/ chunk, or dist/ seen from src/sync/. */
 function workerFile(): URL {
-  // Beside the bundle (dist/cli.js, dist/index.js); from the sources, in the built dist/.
-  const bundled = new URL('./sync-worker.js', import.meta.url);
-  return existsSync(bundled) ? bundled : new URL('../../dist/sync-worker.js', import.meta.url);
+  const candidates = ['./sync-worker.js', '../sync-worker.js', '../../dist/sync-worker.js'].map(
+    (path) => new URL(path, import.meta.url),
+  );
+  const found = candidates.find((url) => existsSync(url));
+  if (!found)
+    throw new ViewershipError('the sync worker is not built', {
+      kind: 'usage',
+      hint: 'Run `npm run build`.',
+    });
+  return found;
 }
 
 export function syncInWorker(

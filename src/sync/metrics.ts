@@ -9,7 +9,7 @@
 import { isGenerationMissing } from '../api/errors.js';
 import { addDays, dayStartMs, type Day } from '../api/period.js';
 import { parseApiTimestamp } from '../api/timestamps.js';
-import { BREAKDOWNS, TIMESERIES_METRICS } from '../api/schemas.js';
+import { BREAKDOWNS, TIMESERIES_METRICS, type Page } from '../api/schemas.js';
 import type { Row } from './flatten.js';
 import { forEachConcurrent } from './pool.js';
 import { micros, type SyncContext } from './context.js';
@@ -50,6 +50,22 @@ async function daysToFetch(ctx: SyncContext): Promise<Day[]> {
 
 type Task = () => Promise<void>;
 
+/** Every page's items as rows of `table`, each response kept in --raw-dir. */
+async function load<T>(
+  ctx: SyncContext,
+  table: 'metric_breakdowns' | 'metric_timeseries',
+  pages: AsyncIterable<Page<T>>,
+  toRow: (item: T) => Row,
+): Promise<void> {
+  const rows: Row[] = [];
+  for await (const page of pages) {
+    for (const item of page.items) rows.push(toRow(item));
+    await ctx.raw?.response('metrics', page.request, page.body);
+  }
+  await ctx.batcher.add(table, rows);
+  ctx.progress.metricRows += rows.length;
+}
+
 function dayTasks(ctx: SyncContext, day: Day): Task[] {
   const from = new Date(dayStartMs(day));
   // The current day ends now: the API refuses a `to` in the future.
@@ -58,25 +74,22 @@ function dayTasks(ctx: SyncContext, day: Day): Task[] {
   const tasks: Task[] = [];
   for (const metric of BREAKDOWN_METRICS) {
     for (const breakdown of BREAKDOWNS) {
-      tasks.push(async () => {
-        const rows: Row[] = [];
-        for await (const page of ctx.client.metricBreakdown(metric, breakdown, { from, to })) {
-          page.items.forEach((item) =>
-            rows.push({
-              day,
-              metric,
-              breakdown,
-              dimension_value: item.dimensionValue ?? '',
-              value: item.metricValue,
-              fetched_at: fetchedAt,
-              raw: JSON.stringify(item),
-            }),
-          );
-          await ctx.raw?.response('metrics', page.request, page.body);
-        }
-        await ctx.batcher.add('metric_breakdowns', rows);
-        ctx.progress.metricRows += rows.length;
-      });
+      tasks.push(() =>
+        load(
+          ctx,
+          'metric_breakdowns',
+          ctx.client.metricBreakdown(metric, breakdown, { from, to }),
+          (item) => ({
+            day,
+            metric,
+            breakdown,
+            dimension_value: item.dimensionValue ?? '',
+            value: item.metricValue,
+            fetched_at: fetchedAt,
+            raw: JSON.stringify(item),
+          }),
+        ),
+      );
     }
   }
   for (const [metric, aggregation] of DAILY_AGGREGATES) {
@@ -103,11 +116,13 @@ function timeseriesTasks(ctx: SyncContext, first: Day, last: Day): Task[] {
   const from = new Date(dayStartMs(first));
   const to = new Date(Math.min(dayStartMs(last) + DAY_MS, ctx.startedAt));
   const fetchedAt = micros(ctx.startedAt);
-  return TIMESERIES_METRICS.map((metric) => async () => {
-    const rows: Row[] = [];
-    for await (const page of ctx.client.metricTimeseries(metric, { from, to, interval: 'day' })) {
-      page.items.forEach((item) =>
-        rows.push({
+  return TIMESERIES_METRICS.map(
+    (metric) => () =>
+      load(
+        ctx,
+        'metric_timeseries',
+        ctx.client.metricTimeseries(metric, { from, to, interval: 'day' }),
+        (item) => ({
           metric,
           interval: 'day',
           bucket_start: parseApiTimestamp(item.emittedAt),
@@ -115,12 +130,8 @@ function timeseriesTasks(ctx: SyncContext, first: Day, last: Day): Task[] {
           fetched_at: fetchedAt,
           raw: JSON.stringify(item),
         }),
-      );
-      await ctx.raw?.response('metrics', page.request, page.body);
-    }
-    await ctx.batcher.add('metric_timeseries', rows);
-    ctx.progress.metricRows += rows.length;
-  });
+      ),
+  );
 }
 
 export async function syncMetrics(ctx: SyncContext): Promise<void> {

@@ -69,6 +69,8 @@ export interface SyncSummary {
   warnings: string[];
   /** How long each stage took (metrics runs beside the others). */
   stageMs: Record<string, number>;
+  /** The process's peak resident memory so far (the whole process, worker included). */
+  peakRssBytes: number;
 }
 
 function validateDays(options: SyncOptions): { from: Day | undefined; to: Day | undefined } {
@@ -253,6 +255,8 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       missingGenerations: [...missing],
       warnings: ctx.warnings,
       stageMs,
+      // resourceUsage() reports kilobytes.
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   } catch (error) {
     if (runId !== undefined) {

@@ -15,8 +15,8 @@ import { refreshSessionStats } from './model.js';
 import { TABLES, type TableName } from './schema.js';
 
 export interface BatchOptions {
-  /** Commit once this many rows are buffered. */
-  maxRows?: number;
+  /** Commit once the buffered rows weigh about this many bytes. */
+  maxBytes?: number;
   /** …or this long after the first buffered row. */
   maxDelayMs?: number;
 }
@@ -40,10 +40,14 @@ export type LoadedTable = (typeof LOAD_ORDER)[number];
 interface Batch {
   rows: Map<LoadedTable, Row[]>;
   ops: Array<() => Promise<void>>;
-  size: number;
+  /** Approximate bytes: what DuckDB has to hold for the batch in its transaction. */
+  bytes: number;
 }
 
-const emptyBatch = (): Batch => ({ rows: new Map(), ops: [], size: 0 });
+const emptyBatch = (): Batch => ({ rows: new Map(), ops: [], bytes: 0 });
+
+/** A row's weight: its raw JSON (most of it) plus the typed columns. */
+const rowBytes = (row: Row) => (typeof row.raw === 'string' ? row.raw.length : 0) + 200;
 
 export class LoadBatcher {
   /** Rows new to each table (keys it did not have), over every commit so far. */
@@ -53,14 +57,16 @@ export class LoadBatcher {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private failure: unknown;
   private readonly loaders = new Map<LoadedTable, TableLoader>();
-  private readonly maxRows: number;
+  private readonly maxBytes: number;
   private readonly maxDelayMs: number;
 
   constructor(
     private readonly db: Warehouse,
     options: BatchOptions = {},
   ) {
-    this.maxRows = options.maxRows ?? 10_000;
+    // Small enough that a commit's working set stays a few MB whatever the rows: sessions (about
+    // 1 kB each with their raw object) and events (about 0.3 kB) alike.
+    this.maxBytes = options.maxBytes ?? 4_000_000;
     this.maxDelayMs = options.maxDelayMs ?? 2_000;
   }
 
@@ -71,11 +77,11 @@ export class LoadBatcher {
     let list = this.batch.rows.get(table);
     if (!list) this.batch.rows.set(table, (list = []));
     for (const row of rows) list.push(row);
-    this.batch.size += rows.length;
-    if (this.batch.size < this.maxRows) return this.armTimer();
+    for (const row of rows) this.batch.bytes += rowBytes(row);
+    if (this.batch.bytes < this.maxBytes) return this.armTimer();
     while (this.running) await this.running;
     this.throwIfFailed();
-    if (this.batch.size >= this.maxRows) this.start();
+    if (this.batch.bytes >= this.maxBytes) this.start();
   }
 
   /**
@@ -92,7 +98,7 @@ export class LoadBatcher {
   async flush(): Promise<void> {
     while (this.running) await this.running;
     this.throwIfFailed();
-    if (this.batch.size > 0 || this.batch.ops.length > 0) {
+    if (this.batch.rows.size > 0 || this.batch.ops.length > 0) {
       this.start();
       await this.running;
     }

@@ -80,7 +80,6 @@ export class TableLoader {
   readonly spec: TableSpec;
   private readonly types: DuckDBType[];
   private readonly staging: string;
-  private prepared = false;
 
   constructor(
     private readonly db: Warehouse,
@@ -102,8 +101,11 @@ export class TableLoader {
    */
   async load(rows: Row[]): Promise<number> {
     if (rows.length === 0) return 0;
-    await this.prepare();
-    await this.clear();
+    // A fresh staging table per load: rows deleted from a TEMP table keep their memory until
+    // the table is dropped, and a sync stages gigabytes over its run.
+    await this.db.run(
+      `CREATE OR REPLACE TEMP TABLE ${this.staging} AS SELECT * FROM ${qualified(this.spec)} LIMIT 0`,
+    );
     const columns = this.spec.columns;
     const values = rows.map((row) => columns.map((c) => toValue(c.type, row[c.name])));
     await this.db.append(this.staging, this.types, values, 'main', 'temp');
@@ -111,15 +113,7 @@ export class TableLoader {
   }
 
   async clear(): Promise<void> {
-    if (this.prepared) await this.db.run(`DELETE FROM ${this.stagingTable}`);
-  }
-
-  private async prepare(): Promise<void> {
-    if (this.prepared) return;
-    await this.db.run(
-      `CREATE TEMP TABLE IF NOT EXISTS ${this.staging} AS SELECT * FROM ${qualified(this.spec)} LIMIT 0`,
-    );
-    this.prepared = true;
+    await this.db.run(`DROP TABLE IF EXISTS ${this.stagingTable}`);
   }
 
   private async merge(): Promise<number> {

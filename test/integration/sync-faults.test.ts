@@ -61,12 +61,17 @@ describe('kill -9 mid-sync', () => {
     const db = join(dir, 'killed.duckdb');
     const env = { APIVIDEO_API_KEY: e.apiKey };
     const args = ['sync', '--base-url', e.url, '--db', db];
-    // Each run gets further than the last before it is killed: the catalog, the session listing,
-    // the events, the metrics.
-    for (const afterMs of [700, 1500, 2500, 3500]) {
+    // Killed when the emulator has answered so many of the run's requests, whatever the machine's
+    // speed: during the catalog, the session listing, and twice among the events.
+    for (const afterRequests of [5, 150, 900, 1800]) {
       const child = startCli(args, env);
       const done = finished(child);
-      await new Promise((r) => setTimeout(r, afterMs));
+      const start = e.emulator.stats.requests;
+      let exited = false;
+      void done.then(() => (exited = true));
+      while (!exited && e.emulator.stats.requests - start < afterRequests) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
       child.kill('SIGKILL');
       const result = await done;
       if (result.code === 0) break; // finished before the kill: nothing left to interrupt
