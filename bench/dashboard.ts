@@ -10,12 +10,12 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { writeReport } from '../src/dashboard/report.js';
 import { startDashboard } from '../src/dashboard/server.js';
 import type { Filter, Meta } from '../src/dashboard/types.js';
 import { filterQuery } from '../src/dashboard/filter.js';
 import { dayNumber, isoDay } from '../src/dashboard/days.js';
+import { CHROMIUM, launchChromium } from '../test/helpers/browser.js';
 import { millionWarehouse } from './fixtures/million.js';
 
 export interface BenchResult {
@@ -28,8 +28,7 @@ export interface BenchResult {
 
 const OUT = join(import.meta.dirname, '../bench-output');
 /** Bump when the fixture's SQL changes, so an old file is not reused. */
-const FIXTURE = join(OUT, 'dashboard-1m-v1.duckdb');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FIXTURE = join(OUT, 'dashboard-1m-v2.duckdb');
 const REQUEST_BAR_MS = 300;
 const PAGE_BAR_MS = 2000;
 
@@ -62,18 +61,7 @@ function filters(meta: Meta): Array<[string, Filter]> {
 }
 
 async function pageUsable(url: string): Promise<number[]> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const times: number[] = [];
     for (const target of url.split(' ')) {
