@@ -55,6 +55,26 @@ describe('sync under faults', () => {
   });
 });
 
+describe('sync under a rate limit', () => {
+  it('stays under it: next to no 429s, and the warehouse equals the ground truth', async () => {
+    // 200 requests a second, in one-second windows: a sync of this account needs several.
+    const e = await emulator({
+      preset: 'tiny',
+      seed: 6,
+      rateLimit: { perMinute: 200, windowMs: 1000 },
+    });
+    const db = join(dir, 'limited.duckdb');
+    const result = await runCli(['sync', '--base-url', e.url, '--db', db, '--json'], {
+      APIVIDEO_API_KEY: e.apiKey,
+    });
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.requests).toBeGreaterThan(600);
+    expect(summary.rateLimited / summary.requests).toBeLessThan(0.01);
+    expect(await compareWithTruth(db, e.emulator.truth)).toEqual([]);
+  });
+});
+
 describe('kill -9 mid-sync', () => {
   it('resumes to exactly the warehouse an uninterrupted sync gives', async () => {
     const e = await emulator({ preset: 'small', seed: 5, latencyMs: 8 });
