@@ -166,8 +166,8 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
   // The warehouse first: a locked or foreign file fails before any request is made.
   const db = await Warehouse.open(options.db, {
     lockWaitMs: options.lockWaitMs ?? 5000,
-    // DuckDB's own share: enough for a batch's merge; the rest of the budget is the JS heap's.
-    memoryLimit: '96MB',
+    // DuckDB's own share stays small: a commit's working set is a few MB (see LoadBatcher).
+    lean: true,
     threads: 1,
   });
   let runId: number | undefined;

