@@ -6,7 +6,8 @@
  * (kill -9) is marked `interrupted` by the next one, which holds the warehouse's write lock and
  * so knows no other run is alive.
  */
-import { ApiVideoClient, type ClientOptions } from '../api/client.js';
+import { ApiVideoClient } from '../api/client.js';
+import type { SchedulerStats } from '../api/scheduler.js';
 import { parseDay, type Day } from '../api/period.js';
 import type { RetryPolicy } from '../api/retry-policy.js';
 import type { Transport } from '../api/transport.js';
@@ -102,20 +103,20 @@ async function startRun(
   });
 }
 
+const totalRows = (added: Partial<Record<TableName, number>>) =>
+  Object.values(added).reduce((a, b) => a + (b ?? 0), 0);
+
 async function finishRun(
   db: Warehouse,
   runId: number,
   status: 'succeeded' | 'failed',
   fields: {
-    requests: number;
-    retries: number;
-    rateLimited: number;
+    stats: Readonly<SchedulerStats>;
     rowsAdded: Partial<Record<TableName, number>>;
     missing: Generation[];
     error?: string;
   },
 ): Promise<void> {
-  const total = Object.values(fields.rowsAdded).reduce((a, b) => a + (b ?? 0), 0);
   await db.transaction(() =>
     db.run(
       `UPDATE main.sync_runs SET finished_at = now(), status = $2, requests = $3, retries = $4, rate_limited = $5,
@@ -124,10 +125,10 @@ async function finishRun(
       [
         runId,
         status,
-        fields.requests,
-        fields.retries,
-        fields.rateLimited,
-        total,
+        fields.stats.requests,
+        fields.stats.retries,
+        fields.stats.rateLimited,
+        totalRows(fields.rowsAdded),
         JSON.stringify(fields.rowsAdded),
         JSON.stringify(fields.missing),
         fields.error ?? null,
@@ -138,17 +139,17 @@ async function finishRun(
 
 export async function sync(options: SyncOptions): Promise<SyncSummary> {
   const days = validateDays(options);
-  const clientOptions: ClientOptions = {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const client = new ApiVideoClient({
     apiKey: options.apiKey,
-    ...(options.env !== undefined && { env: options.env }),
-    ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
-    ...(options.auth !== undefined && { auth: options.auth }),
-    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.retry !== undefined && { retry: options.retry }),
-    ...(options.transport !== undefined && { transport: options.transport }),
-  };
-  const client = new ApiVideoClient(clientOptions);
+    env: options.env,
+    baseUrl: options.baseUrl,
+    auth: options.auth,
+    concurrency,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    transport: options.transport,
+  });
   const startedAt = Date.now();
   const progress: SyncProgress = {
     stage: 'connecting',
@@ -182,7 +183,6 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     runId = await startRun(db, client.baseUrl, startedAt, days);
     await login;
     batcher = new LoadBatcher(db);
-    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     const ctx: SyncContext = {
       client,
       db,
@@ -194,7 +194,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
         to: days.to,
         overlapDays: options.overlapDays ?? 1,
         maxPeriodDays: options.maxPeriodDays ?? 365,
-        // More workers than request slots, so slots never idle while a worker writes its rows.
+        // One asset or session worked on per request slot.
         workers: concurrency,
         metrics: options.metrics ?? true,
       },
@@ -227,9 +227,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     progress.stage = 'finishing';
     const stats = client.stats;
     await finishRun(db, runId, 'succeeded', {
-      requests: stats.requests,
-      retries: stats.retries,
-      rateLimited: stats.rateLimited,
+      stats,
       rowsAdded: batcher.added,
       missing: [...missing],
     });
@@ -245,7 +243,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       retries: stats.retries,
       rateLimited: stats.rateLimited,
       rowsAdded: { ...batcher.added },
-      rowsAddedTotal: Object.values(batcher.added).reduce((a, b) => a + (b ?? 0), 0),
+      rowsAddedTotal: totalRows(batcher.added),
       fetched: {
         assets: progress.assets,
         sessions: progress.sessions,
@@ -262,11 +260,8 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     if (runId !== undefined) {
       // What was committed stays (checkpoints make the next run resume); the run says why it stopped.
       await batcher?.flush().catch(() => undefined);
-      const stats = client.stats;
       await finishRun(db, runId, 'failed', {
-        requests: stats.requests,
-        retries: stats.retries,
-        rateLimited: stats.rateLimited,
+        stats: client.stats,
         rowsAdded: batcher?.added ?? {},
         missing: [...missing],
         error: error instanceof Error ? error.message : String(error),
