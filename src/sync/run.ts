@@ -8,7 +8,7 @@
  */
 import { ApiVideoClient } from '../api/client.js';
 import type { SchedulerStats } from '../api/scheduler.js';
-import { parseDay, type Day } from '../api/period.js';
+import { dayOf, parseDay, type Day } from '../api/period.js';
 import type { RetryPolicy } from '../api/retry-policy.js';
 import type { Transport } from '../api/transport.js';
 import { UsageError } from '../errors.js';
@@ -23,7 +23,7 @@ import { syncMetrics } from './metrics.js';
 import { DEFAULT_CONCURRENCY } from './defaults.js';
 import { viewersSinceTodaysListings } from './quiet-assets.js';
 import { RawDir } from './raw-dir.js';
-import { syncSessions, todayOf } from './sessions.js';
+import { syncSessions } from './sessions.js';
 
 export interface SyncOptions {
   db: string;
@@ -199,7 +199,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
         metrics: options.metrics ?? true,
       },
       startedAt,
-      today: todayOf(startedAt),
+      today: dayOf(startedAt),
       missing,
       warnings: [],
     };

@@ -7,7 +7,7 @@
  * Long spans are cut into periods the API accepts. The checkpoint is committed with the rows.
  */
 import { isGenerationMissing, ResourceNotFoundError } from '../api/errors.js';
-import { addDays, chunkDays, dayOf, rangePeriod, type Day } from '../api/period.js';
+import { addDays, chunkDays, rangePeriod, type Day } from '../api/period.js';
 import { sessionRow, type AssetRef } from './flatten.js';
 import { forEachConcurrent } from './pool.js';
 import { micros, type SyncContext } from './context.js';
@@ -210,6 +210,3 @@ export async function syncSessions(
   }
   await ctx.batcher.flush();
 }
-
-/** Today in UTC as the run sees it. */
-export const todayOf = (ms: number): Day => dayOf(ms);
