@@ -24,7 +24,7 @@ export function showProgress(read: () => SyncSnapshot | undefined): () => void {
     {
       stream: process.stderr,
       format:
-        '{stage} {bar} {done}/{total} {unit} | {assets} assets · {sessions} sessions · {events} events · {metricDays} metric days | {rate} req/s · {retries} retries | ETA {eta}',
+        '{stage} {bar} {done}/{total} {unit} | {assets} assets · {sessions} sessions · {events} events · {metricDays} metric days | {rate} req/s · {retries} retries | ETA {remaining}',
       barsize: 20,
       hideCursor: true,
       clearOnComplete: true,
@@ -32,7 +32,7 @@ export function showProgress(read: () => SyncSnapshot | undefined): () => void {
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(1, 0);
+  let started = false;
   let last = { at: Date.now(), requests: 0, done: 0, stage: '' };
   let rate = 0;
   let donePerSecond = 0;
@@ -47,8 +47,8 @@ export function showProgress(read: () => SyncSnapshot | undefined): () => void {
       donePerSecond = last.stage === progress.stage ? (progress.done - last.done) / seconds : 0;
       last = { at: now, requests, done: progress.done, stage: progress.stage };
     }
-    bar.setTotal(Math.max(1, progress.total));
-    bar.update(progress.done, {
+    // Named `remaining`, not `eta`: cli-progress fills `{eta}` itself, from its own guess.
+    const payload = {
       stage: progress.stage.padEnd(9),
       done: fmt(progress.done),
       total: fmt(progress.total),
@@ -59,8 +59,15 @@ export function showProgress(read: () => SyncSnapshot | undefined): () => void {
       metricDays: `${progress.metricDaysDone}/${progress.metricDaysTotal}`,
       rate: fmt(Math.round(rate)),
       retries: fmt(retries),
-      eta: eta((progress.total - progress.done) / donePerSecond),
-    });
+      remaining: eta((progress.total - progress.done) / donePerSecond),
+    };
+    // Drawn from the first snapshot on, so the line never shows an unfilled template.
+    if (!started) {
+      bar.start(Math.max(1, progress.total), progress.done, payload);
+      started = true;
+    }
+    bar.setTotal(Math.max(1, progress.total));
+    bar.update(progress.done, payload);
   }, 200);
   return () => {
     clearInterval(timer);
