@@ -125,8 +125,3 @@ export function microsToIso(micros: bigint): string {
   const date = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
   return `${date}.${fraction.toString().padStart(6, '0')}Z`;
 }
-
-/** Millisecond view of a parsed timestamp, for arithmetic where microseconds do not matter. */
-export function microsToMillis(micros: bigint): number {
-  return Number(micros / 1000n);
-}

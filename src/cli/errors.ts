@@ -4,7 +4,6 @@
  */
 import { ViewershipError } from '../errors.js';
 
-export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
 

@@ -19,7 +19,8 @@ export const RETENTION_DAYS = 30;
 /** Days this close to today are fetched again on every run. */
 const UNSETTLED_DAYS = 2;
 
-export const BREAKDOWN_METRICS = ['play', 'impression', 'view'] as const;
+/** The metrics broken down by every dimension, each day. */
+export const SNAPSHOT_BREAKDOWN_METRICS = ['play', 'impression', 'view'] as const;
 export const DAILY_AGGREGATES = [
   ['watch-time', 'sum'],
   ['watch-time', 'average'],
@@ -72,7 +73,7 @@ function dayTasks(ctx: SyncContext, day: Day): Task[] {
   const to = new Date(Math.min(dayStartMs(day) + DAY_MS, ctx.startedAt));
   const fetchedAt = micros(ctx.startedAt);
   const tasks: Task[] = [];
-  for (const metric of BREAKDOWN_METRICS) {
+  for (const metric of SNAPSHOT_BREAKDOWN_METRICS) {
     for (const breakdown of BREAKDOWNS) {
       tasks.push(() =>
         load(

@@ -19,17 +19,13 @@ import { SESSION_COLUMNS } from './schema.js';
 
 const SESSION_LIST = SESSION_COLUMNS.map((c) => `s.${c.name}`).join(', ');
 
-/**
- * Per-session figures from the events in `source` (every event of each session it holds).
- * `scope`, a subquery of session ids, narrows it.
- */
-function eventStats(source: string, scope?: string): string {
-  const where = scope ? `WHERE session_id IN (${scope})` : '';
+/** Per-session figures from the events in `source` (every event of each session it holds). */
+function eventStats(source: string): string {
   return `
   WITH ev AS (
     SELECT session_id, seq, type, emitted_at, at_position, from_position, to_position,
       CASE WHEN type IN ('play', 'resume') THEN 1 WHEN type IN ('pause', 'end', 'ready') THEN 0 END AS state_change
-    FROM ${source} ${where}
+    FROM ${source}
   ),
   playing AS (
     SELECT *,
