@@ -76,8 +76,10 @@ export class LoadBatcher {
     if (rows.length === 0) return;
     let list = this.batch.rows.get(table);
     if (!list) this.batch.rows.set(table, (list = []));
-    for (const row of rows) list.push(row);
-    for (const row of rows) this.batch.bytes += rowBytes(row);
+    for (const row of rows) {
+      list.push(row);
+      this.batch.bytes += rowBytes(row);
+    }
     if (this.batch.bytes < this.maxBytes) return this.armTimer();
     while (this.running) await this.running;
     this.throwIfFailed();

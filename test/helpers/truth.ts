@@ -4,7 +4,6 @@
  */
 import type { GroundTruth } from '../../src/emulator/index.js';
 import { parseApiTimestamp } from '../../src/api/timestamps.js';
-import { countryCode } from '../../src/sync/countries.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 
 type Obj = Record<string, unknown>;
@@ -138,7 +137,7 @@ export async function compareWithTruth(dbPath: string, truth: GroundTruth): Prom
           'sessions.ended_at',
           `${t.sessionId}: ${String(s.ended)} ≠ ${us(api.session.endedAt)}`,
         );
-      if (s.country_code !== (t.countryCode ?? countryCode(api.location?.country as string))) {
+      if (s.country_code !== t.countryCode) {
         d.add(
           'sessions.country_code',
           `${t.sessionId}: ${String(s.country_code)} ≠ ${String(t.countryCode)}`,
