@@ -14,7 +14,7 @@ import { writeReport } from '../src/dashboard/report.js';
 import { startDashboard } from '../src/dashboard/server.js';
 import type { Filter, Meta } from '../src/dashboard/types.js';
 import { filterQuery } from '../src/dashboard/filter.js';
-import { dayNumber, isoDay } from '../src/dashboard/days.js';
+import { dayNumber, isoDay } from '../src/calendar.js';
 import { CHROMIUM, launchChromium } from '../test/helpers/browser.js';
 import { millionWarehouse } from './fixtures/million.js';
 

@@ -11,6 +11,7 @@ export {
 } from './api/client.js';
 export * from './api/errors.js';
 export * from './api/period.js';
+export * from './calendar.js';
 export * from './api/schemas.js';
 export * from './api/timestamps.js';
 

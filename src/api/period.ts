@@ -1,14 +1,18 @@
 /**
- * Calendar days and the raw-statistics `period` parameter.
+ * The raw-statistics `period` parameter (days themselves are src/calendar.ts's).
  *
  * The API takes a day `2018-01-01`, an ISO week `2018-W01`, a month `2018-01`, a year `2018`, or an
  * inclusive range `2018-01-01/2018-01-15`. Days are UTC calendar days, spelled `YYYY-MM-DD`.
  */
-import { UsageError } from '../errors.js';
-import { daysFromCivil, daysInMonth } from './timestamps.js';
-
-/** A UTC calendar day, `YYYY-MM-DD`. */
-export type Day = string;
+import {
+  daysFromCivil,
+  daysInMonth,
+  epochDays,
+  isDay,
+  isLeapYear,
+  isoDay,
+  type Day,
+} from '../calendar.js';
 
 export type Period =
   | { kind: 'day'; day: Day }
@@ -17,53 +21,10 @@ export type Period =
   | { kind: 'year'; year: number }
   | { kind: 'range'; from: Day; to: Day };
 
-const DAY_MS = 86_400_000;
-
-export function dayFromEpochDays(days: number): Day {
-  return new Date(days * DAY_MS).toISOString().slice(0, 10);
-}
-
-export function epochDays(day: Day): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return daysFromCivil(y, m, d);
-}
-
-export function dayOf(date: Date | number): Day {
-  return new Date(date).toISOString().slice(0, 10);
-}
-
-export function addDays(day: Day, n: number): Day {
-  return dayFromEpochDays(epochDays(day) + n);
-}
-
-/** Milliseconds since the epoch of the day's first instant, UTC. */
-export function dayStartMs(day: Day): number {
-  return epochDays(day) * DAY_MS;
-}
-
-export function isDay(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
-}
-
-/** Validates a user-given day (e.g. `--from`), naming the option in the error. */
-export function parseDay(value: string, what = 'date'): Day {
-  if (!isDay(value)) {
-    throw new UsageError(
-      `${what} ${JSON.stringify(value)} is not a day`,
-      'write it as YYYY-MM-DD, e.g. 2024-01-31',
-    );
-  }
-  return value;
-}
-
 function isoWeeksInYear(year: number): number {
   // A year has 53 ISO weeks when it starts on a Thursday, or is a leap year starting on a Wednesday.
   const jan1 = (((daysFromCivil(year, 1, 1) + 3) % 7) + 7) % 7; // 0 = Monday
-  const leap = daysInMonth(year, 2) === 29;
-  return jan1 === 3 || (leap && jan1 === 2) ? 53 : 52;
+  return jan1 === 3 || (isLeapYear(year) && jan1 === 2) ? 53 : 52;
 }
 
 function isoWeekMonday(year: number, week: number): number {
@@ -115,17 +76,17 @@ export function periodBounds(period: Period): { first: Day; last: Day } {
       return { first: period.day, last: period.day };
     case 'week': {
       const monday = isoWeekMonday(period.year, period.week);
-      return { first: dayFromEpochDays(monday), last: dayFromEpochDays(monday + 6) };
+      return { first: isoDay(monday), last: isoDay(monday + 6) };
     }
     case 'month': {
       const first = daysFromCivil(period.year, period.month, 1);
       const last = first + daysInMonth(period.year, period.month) - 1;
-      return { first: dayFromEpochDays(first), last: dayFromEpochDays(last) };
+      return { first: isoDay(first), last: isoDay(last) };
     }
     case 'year':
       return {
-        first: dayFromEpochDays(daysFromCivil(period.year, 1, 1)),
-        last: dayFromEpochDays(daysFromCivil(period.year, 12, 31)),
+        first: isoDay(daysFromCivil(period.year, 1, 1)),
+        last: isoDay(daysFromCivil(period.year, 12, 31)),
       };
     case 'range':
       return { first: period.from, last: period.to };
@@ -144,8 +105,8 @@ export function chunkDays(from: Day, to: Day, maxDays: number): Array<{ from: Da
   const last = epochDays(to);
   for (let start = epochDays(from); start <= last; start += maxDays) {
     chunks.push({
-      from: dayFromEpochDays(start),
-      to: dayFromEpochDays(Math.min(last, start + maxDays - 1)),
+      from: isoDay(start),
+      to: isoDay(Math.min(last, start + maxDays - 1)),
     });
   }
   return chunks;

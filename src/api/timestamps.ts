@@ -9,6 +9,7 @@
  * UTC. `Date` is not used because it keeps milliseconds only and its parser accepts some of these
  * forms while silently misreading others.
  */
+import { daysFromCivil, daysInMonth } from '../calendar.js';
 import { ViewershipError } from '../errors.js';
 
 export class TimestampError extends ViewershipError {
@@ -25,22 +26,6 @@ const ISO = new RegExp(
 const HOUR_FIRST = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})([+-]\d{2}:\d{2}):(\d{2}):(\d{2})$/;
 
 const MICROS_PER_SECOND = 1_000_000n;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
 
 function offsetSeconds(zone: string, value: string): number {
   if (zone === 'Z') return 0;

@@ -4,7 +4,7 @@
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { CHARTS, SOURCES, type ChartDef } from './charts.js';
-import { dayNumber, isoDay } from './days.js';
+import { dayNumber, isoDay } from '../calendar.js';
 import { finalize } from './finalize.js';
 import {
   aggregateAnswers,

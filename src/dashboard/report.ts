@@ -8,13 +8,12 @@
  * to fit.
  */
 import { writeFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { parseDayRange } from '../calendar.js';
 import { Warehouse } from '../warehouse/connection.js';
 import { assertWarehouse } from '../warehouse/migrate.js';
 import { readBundle } from './bundle.js';
 import { CHARTS } from './charts.js';
 import { Dictionary, encodeCube, type ReportData } from './cube.js';
-import { dayNumber } from './days.js';
 import { jsonForScript, reportPage } from './html.js';
 import { readFacts } from './queries.js';
 import { cubeSql, type CubeShape } from './sql.js';
@@ -48,20 +47,6 @@ export interface ReportResult {
   grain: ReportData['grain'];
   by: ReportData['by'];
   sessions: number;
-}
-
-function checkRange(from?: string, to?: string): void {
-  for (const [flag, day] of [
-    ['--from', from],
-    ['--to', to],
-  ] as const) {
-    if (day !== undefined && dayNumber(day) === undefined) {
-      throw new UsageError(`${flag} ${day} is not a day`, 'Give days as YYYY-MM-DD.');
-    }
-  }
-  if (from && to && from > to) {
-    throw new UsageError(`--from ${from} is after --to ${to}`, 'Give a --from on or before --to.');
-  }
 }
 
 async function cubeRowCount(
@@ -119,7 +104,7 @@ export async function buildReportData(
 }
 
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {
-  checkRange(options.from, options.to);
+  parseDayRange(options);
   const range = {
     ...(options.from !== undefined && { from: options.from }),
     ...(options.to !== undefined && { to: options.to }),

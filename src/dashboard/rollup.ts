@@ -5,7 +5,7 @@
  */
 import { assetFiltered, type ChartDef } from './charts.js';
 import { measureNames } from './cube.js';
-import { dayNumber, monthStart, weekStart } from './days.js';
+import { dayNumber, monthStart, weekStart } from '../calendar.js';
 import { finalize } from './finalize.js';
 import { ASSET, PERIOD, TYPE } from './sql.js';
 import type { Filter, Grain, Row, Value } from './types.js';

@@ -13,7 +13,7 @@
  * user chose travels as a bound parameter.
  */
 import { assetFiltered, measuresOf, SOURCES, type ChartDef } from './charts.js';
-import { dayNumber } from './days.js';
+import { dayNumber } from '../calendar.js';
 import type { Filter, Grain } from './types.js';
 
 export interface Statement {

@@ -2,7 +2,8 @@
  * The raw-statistics generation (2021-03, 2023-09): sessions of a video or live stream within a
  * `period` of UTC days, and the player events of a session.
  */
-import { epochDays, dayStartMs, parsePeriod, periodBounds } from '../api/period.js';
+import { parsePeriod, periodBounds } from '../api/period.js';
+import { epochDays, dayStartMs } from '../calendar.js';
 import { isPageRequest, pageBounds, pagination, parsePageRequest } from './pagination.js';
 import { invalidQuery, notFound, reply, type Reply } from './problems.js';
 import { eventObjects, sessionObject, visibleEventCount } from './session-objects.js';

@@ -1,6 +1,6 @@
 /** What every stage of a sync shares: the client, the warehouse, the run's options and its live progress. */
 import type { ApiVideoClient } from '../api/client.js';
-import type { Day } from '../api/period.js';
+import type { Day } from '../calendar.js';
 import type { LoadBatcher } from '../warehouse/batch.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import type { RawDir } from './raw-dir.js';

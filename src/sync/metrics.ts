@@ -7,7 +7,7 @@
  * each run, as their figures still move; older days are final once stored.
  */
 import { isGenerationMissing } from '../api/errors.js';
-import { addDays, dayStartMs, type Day } from '../api/period.js';
+import { addDays, dayStartMs, type Day } from '../calendar.js';
 import { parseApiTimestamp } from '../api/timestamps.js';
 import { BREAKDOWNS, TIMESERIES_METRICS, type Page } from '../api/schemas.js';
 import type { Row } from './flatten.js';

@@ -8,10 +8,9 @@
  */
 import { ApiVideoClient } from '../api/client.js';
 import type { SchedulerStats } from '../api/scheduler.js';
-import { dayOf, parseDay, type Day } from '../api/period.js';
+import { dayOf, parseDayRange, type Day } from '../calendar.js';
 import type { RetryPolicy } from '../api/retry-policy.js';
 import type { Transport } from '../api/transport.js';
-import { UsageError } from '../errors.js';
 import { LoadBatcher } from '../warehouse/batch.js';
 import { Warehouse } from '../warehouse/connection.js';
 import { ensureSchema } from '../warehouse/migrate.js';
@@ -74,15 +73,6 @@ export interface SyncSummary {
   peakRssBytes: number;
 }
 
-function validateDays(options: SyncOptions): { from: Day | undefined; to: Day | undefined } {
-  const from = options.from === undefined ? undefined : parseDay(options.from, '--from');
-  const to = options.to === undefined ? undefined : parseDay(options.to, '--to');
-  if (from && to && from > to) {
-    throw new UsageError(`--from ${from} is after --to ${to}`, 'Give a --from on or before --to.');
-  }
-  return { from, to };
-}
-
 async function startRun(
   db: Warehouse,
   baseUrl: string,
@@ -138,7 +128,7 @@ async function finishRun(
 }
 
 export async function sync(options: SyncOptions): Promise<SyncSummary> {
-  const days = validateDays(options);
+  const days = parseDayRange(options);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const client = new ApiVideoClient({
     apiKey: options.apiKey,

@@ -7,7 +7,8 @@
  * Long spans are cut into periods the API accepts. The checkpoint is committed with the rows.
  */
 import { isGenerationMissing, ResourceNotFoundError } from '../api/errors.js';
-import { addDays, chunkDays, rangePeriod, type Day } from '../api/period.js';
+import { addDays, maxDay, minDay, type Day } from '../calendar.js';
+import { chunkDays, rangePeriod } from '../api/period.js';
 import { sessionRow, type AssetRef } from './flatten.js';
 import { forEachConcurrent } from './pool.js';
 import { micros, type SyncContext } from './context.js';
@@ -58,9 +59,6 @@ export function planSpans(
     : checkpoint;
   return { spans, coverage };
 }
-
-const minDay = (a: Day, b: Day) => (a < b ? a : b);
-const maxDay = (a: Day, b: Day) => (a > b ? a : b);
 
 async function loadPlans(ctx: SyncContext): Promise<{ plans: AssetPlan[]; earliest: Day }> {
   const rows = await ctx.db.exclusive(() =>

@@ -9,7 +9,7 @@
  * - everything else upserts by key.
  */
 import duckdb, { type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import { epochDays } from '../api/period.js';
+import { epochDays } from '../calendar.js';
 import type { Row } from '../sync/flatten.js';
 import type { Warehouse } from './connection.js';
 import {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkDays, dayOf, formatPeriod, rangePeriod } from '../../src/api/period.js';
+import { chunkDays, formatPeriod, rangePeriod } from '../../src/api/period.js';
+import { dayOf } from '../../src/calendar.js';
 import {
   accessTokenSchema,
   breakdownItemSchema,

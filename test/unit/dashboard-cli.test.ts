@@ -53,7 +53,7 @@ describe('viewership report and serve on the command line', () => {
       '2025-02-30',
     );
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--from 2025-02-30 is not a day');
+    expect(bad.stderr).toContain('--from "2025-02-30" is not a day');
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
     const missing = await cli('serve', '--db', join(dir, 'none.duckdb'), '--port', '0');
     expect(missing.code).toBe(2);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { dayStartMs } from '../../src/api/period.js';
+import { dayStartMs } from '../../src/calendar.js';
 import {
   liveStreamSchema,
   pageSchema,

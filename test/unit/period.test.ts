@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays,
   chunkDays,
   formatPeriod,
-  parseDay,
   parsePeriod,
   periodBounds,
   rangePeriod,
 } from '../../src/api/period.js';
+import { addDays, parseDay } from '../../src/calendar.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('period', () => {

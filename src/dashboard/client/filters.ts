@@ -2,7 +2,7 @@
  * The filter bar: a date range (UTC days, with quick ranges), the asset type, and one asset or
  * all. It owns no data: it reports a new Filter through `onChange`.
  */
-import { dayNumber, isoDay } from '../days.js';
+import { dayNumber, isoDay } from '../../calendar.js';
 import type { Filter, Grain, Meta, TypeFilter } from '../types.js';
 import { h } from './dom.js';
 import { assetKey, assetLabels, formatInt, TYPE_LABELS } from './format.js';
