@@ -7,7 +7,8 @@
 import type { Page } from '../api/schemas.js';
 import { refreshAssetTitles } from '../warehouse/model.js';
 import type { LoadedTable } from '../warehouse/batch.js';
-import { liveStreamRow, playerRow, videoRow, type Row } from './flatten.js';
+import type { Row } from '../warehouse/schema.js';
+import { liveStreamRow, playerRow, videoRow } from './flatten.js';
 import { micros, type SyncContext } from './context.js';
 import type { CatalogListing } from './raw-dir.js';
 

@@ -7,7 +7,8 @@
  * one transaction: after any interruption a session has all its events or is fetched again.
  */
 import { ResourceNotFoundError } from '../api/errors.js';
-import { eventRows, type Row } from './flatten.js';
+import type { Row } from '../warehouse/schema.js';
+import { eventRows } from './flatten.js';
 import { forEachConcurrent } from './pool.js';
 import { micros, type SyncContext } from './context.js';
 

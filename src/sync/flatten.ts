@@ -10,10 +10,7 @@ import { parseApiTimestamp } from '../api/timestamps.js';
 import type { LiveStream, Player, Session, SessionEvent, Video } from '../api/schemas.js';
 import { countryCode } from './countries.js';
 
-/** A row by column name; TIMESTAMPTZ values are microseconds since the epoch. */
-export type Row = Record<string, string | number | boolean | bigint | string[] | null>;
-
-export type AssetType = 'video' | 'live_stream';
+import type { AssetType, Row } from '../warehouse/schema.js';
 
 export interface AssetRef {
   type: AssetType;

@@ -10,7 +10,7 @@ import { isGenerationMissing } from '../api/errors.js';
 import { addDays, dayStartMs, type Day } from '../calendar.js';
 import { parseApiTimestamp } from '../api/timestamps.js';
 import { BREAKDOWNS, TIMESERIES_METRICS, type Page } from '../api/schemas.js';
-import type { Row } from './flatten.js';
+import type { Row } from '../warehouse/schema.js';
 import { forEachConcurrent } from './pool.js';
 import { micros, type SyncContext } from './context.js';
 

@@ -8,7 +8,7 @@
  * One commit runs while the next buffer fills; a fetch that finds the buffer full waits for the
  * running commit. Memory is therefore bounded by about two buffers, however fast the API answers.
  */
-import type { Row } from '../sync/flatten.js';
+import type { Row } from './schema.js';
 import type { Warehouse } from './connection.js';
 import { TableLoader, type LoadableName } from './load.js';
 import { refreshSessionStats } from './model.js';

@@ -10,7 +10,7 @@
  */
 import duckdb, { type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { epochDays } from '../calendar.js';
-import type { Row } from '../sync/flatten.js';
+import type { Row } from './schema.js';
 import type { Warehouse } from './connection.js';
 import {
   CHECKPOINTS,

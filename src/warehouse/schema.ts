@@ -9,6 +9,11 @@
  * that `main` holds only what users query.
  */
 
+/** A row by column name; TIMESTAMPTZ values are microseconds since the epoch, DATEs are days. */
+export type Row = Record<string, string | number | boolean | bigint | string[] | null>;
+
+export type AssetType = 'video' | 'live_stream';
+
 export type ColumnType =
   | 'VARCHAR'
   | 'BOOLEAN'

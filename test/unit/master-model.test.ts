@@ -4,7 +4,7 @@ import { Warehouse } from '../../src/warehouse/connection.js';
 import { TableLoader } from '../../src/warehouse/load.js';
 import { ensureSchema } from '../../src/warehouse/migrate.js';
 import { rebuildMaster } from '../../src/warehouse/model.js';
-import type { Row } from '../../src/sync/flatten.js';
+import type { Row } from '../../src/warehouse/schema.js';
 
 /** A small seeded PRNG so the property test is reproducible. */
 function mulberry32(seed: number) {
