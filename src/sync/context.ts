@@ -51,8 +51,11 @@ export interface SyncContext {
   warnings: string[];
   /** Work skipped because the checkpoints said it was done, by kind (for sync_runs). */
   skipped: Record<string, number>;
-  /** Items stored in `rejects` so far. */
+  /** Items stored in `rejects` so far, and by endpoint. */
   rejected: number;
+  rejectsByEndpoint: Map<string, number>;
+  /** The run's id in sync_runs (rejects are keyed by it). */
+  runId: number;
 }
 
 export function countSkipped(ctx: SyncContext, kind: string, n = 1): void {

@@ -70,8 +70,9 @@ export interface SyncSummary {
   /** API generations the account did not answer. */
   missingGenerations: Generation[];
   warnings: string[];
-  /** Items the API sent that could not be read, stored in `rejects`. */
+  /** Items the API sent that could not be read, stored in `rejects`, in all and by endpoint. */
   rejected: number;
+  rejectsByEndpoint: Record<string, number>;
   /** Work not done because the warehouse already had it, by kind. */
   skipped: Record<string, number>;
   /** Migration steps this run applied to the warehouse before syncing. */
@@ -169,6 +170,8 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     warnings: [],
     skipped: {},
     rejected: 0,
+    rejectsByEndpoint: new Map(),
+    runId: 0,
   };
   const end = (status: RunEnd['status'], error?: unknown): RunEnd => ({
     status,
@@ -193,6 +196,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       from: days.from,
       to: days.to,
     });
+    ctx.runId = runId;
     await login;
     const stageMs: Record<string, number> = {};
     let status: SyncSummary['status'] = 'succeeded';
@@ -228,6 +232,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       missingGenerations: [...ctx.missing],
       warnings: ctx.warnings,
       rejected: ctx.rejected,
+      rejectsByEndpoint: Object.fromEntries(ctx.rejectsByEndpoint),
       skipped: ctx.skipped,
       migrated,
       stageMs,

@@ -151,10 +151,14 @@ export class DuckDBDestination implements Destination {
     return rows.map((r) => ({ sessionId: r.session_id, ended: r.ended }));
   }
 
-  async countPendingSessions(): Promise<number> {
-    return Number(
-      await this.db.exclusive(() => this.db.scalar<bigint>(`SELECT count(*) ${PENDING}`)),
+  async sessionCounts(): Promise<{ pending: number; final: number }> {
+    const [row] = await this.db.exclusive(() =>
+      this.db.rows<{ pending: bigint; final: bigint }>(
+        `SELECT (SELECT count(*) ${PENDING}) AS pending,
+                (SELECT count(*) FROM viewership.session_checkpoints WHERE final) AS final`,
+      ),
     );
+    return { pending: Number(row?.pending ?? 0), final: Number(row?.final ?? 0) };
   }
 
   async finalMetricDays(first: Day, last: Day): Promise<Set<Day>> {

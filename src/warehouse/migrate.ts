@@ -35,6 +35,8 @@ const MIGRATIONS: Migration[] = [
       // A view depends on sessions: DuckDB alters a table only once nothing depends on it.
       await db.run('DROP VIEW IF EXISTS main.master');
       await db.run('ALTER TABLE main.sessions ALTER COLUMN loaded_at DROP NOT NULL');
+      await db.run('ALTER TABLE main.session_events ALTER COLUMN type DROP NOT NULL');
+      await db.run('ALTER TABLE main.session_events ALTER COLUMN emitted_at DROP NOT NULL');
       await db.run(`ALTER TABLE main.sessions ADD COLUMN source VARCHAR`);
       await db.run(`UPDATE main.sessions SET source = 'api'`);
       await db.run('ALTER TABLE main.sessions ADD COLUMN gone_at TIMESTAMPTZ');
