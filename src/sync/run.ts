@@ -12,6 +12,7 @@ import { dayOf, parseDayRange } from '../calendar.js';
 import type { RetryPolicy } from '../api/retry-policy.js';
 import type { Transport } from '../api/transport.js';
 import { InterruptedError } from '../errors.js';
+import { printable } from '../text.js';
 import { LoadBatcher } from '../warehouse/batch.js';
 import type { Destination, RowsAdded, RunEnd } from '../warehouse/destination.js';
 import { openDestination } from '../warehouse/open.js';
@@ -180,10 +181,13 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     rateLimited: client.stats.rateLimited,
     rowsAdded: batcher.added,
     missingGenerations: [...ctx.missing],
-    warnings: ctx.warnings,
+    // Stored text never carries control characters from the API (see text.ts).
+    warnings: ctx.warnings.map((w) => printable(w)),
     rejected: ctx.rejected,
     skipped: ctx.skipped,
-    ...(error !== undefined && { error: error instanceof Error ? error.message : String(error) }),
+    ...(error !== undefined && {
+      error: printable(error instanceof Error ? error.message : String(error)),
+    }),
   });
   try {
     // The first request (the login) is a round trip: the warehouse gets ready meanwhile.

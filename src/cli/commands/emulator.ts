@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { EmulatorOptions } from '../../emulator/index.js';
+import { examples } from '../help.js';
 import { untilStopped } from '../lifecycle.js';
 import { integerOption } from '../options.js';
 import { DEFAULT_PRESET } from '../../emulator/options.js';
@@ -110,7 +111,7 @@ export function emulatorOptions(flags: Flags): EmulatorOptions & { port: number;
 }
 
 export function registerEmulator(program: Command): void {
-  program
+  const command = program
     .command('emulator')
     .description('an api.video-compatible emulator for tests and demos')
     .option('--port <port>', 'port to listen on; 0 picks a free one', '8787')
@@ -143,4 +144,8 @@ export function registerEmulator(program: Command): void {
       );
       await untilStopped(() => running.close());
     });
+  examples(command, [
+    ['viewership emulator --port 0 --preset demo', 'prints its URL and the API key it accepts'],
+    ['viewership emulator --rate-limit 600 --fault-rate 0.05 --latency 50', 'a harder account'],
+  ]);
 }
