@@ -46,6 +46,8 @@ export interface SyncContext {
   options: StageOptions;
   /** The run's start, ms since the epoch: what "now" and "today" mean throughout the run. */
   startedAt: number;
+  /** The run's clock: `startedAt` plus the time elapsed since (ms). */
+  now: () => number;
   today: Day;
   missing: Set<Generation>;
   warnings: string[];

@@ -56,7 +56,7 @@ async function syncSessionEvents(ctx: SyncContext, session: PendingSession): Pro
     ctx.warnings.push(
       `session ${session.sessionId} is gone (404 on its events): it is marked, its stored events kept`,
     );
-    ctx.batcher.mark({ kind: 'session-gone', sessionId: session.sessionId, at: Date.now() });
+    ctx.batcher.mark({ kind: 'session-gone', sessionId: session.sessionId, at: ctx.now() });
     return;
   }
   // Not read to its end: no figures, no checkpoint; the next run fetches it again.
@@ -69,7 +69,7 @@ async function syncSessionEvents(ctx: SyncContext, session: PendingSession): Pro
       session_id: session.sessionId,
       event_count: seq,
       final: session.ended,
-      fetched_at: micros(Date.now()),
+      fetched_at: micros(ctx.now()),
     },
   ]);
 }

@@ -22,7 +22,7 @@ async function keep(
     {
       run_id: ctx.runId,
       seq,
-      rejected_at: micros(Date.now()),
+      rejected_at: micros(ctx.now()),
       endpoint: request.endpoint,
       request: JSON.stringify({ path: request.path, query: request.query }),
       reason,

@@ -47,6 +47,11 @@ export interface SyncOptions {
   lockWaitMs?: number;
   /** Receives the live progress object once, at the start; read it as often as wanted. */
   onStart?: (progress: Readonly<SyncProgress>, client: ApiVideoClient) => void;
+  /**
+   * The time the run takes as now (ms), instead of the clock: for tests against an emulator whose
+   * clock is pinned, and for reproducing a run. The CLI reads it from VIEWERSHIP_NOW.
+   */
+  now?: number;
   /** Aborting it stops the run cleanly: no new request, what is whole committed, run `interrupted`. */
   signal?: AbortSignal;
   /** For tests: an in-memory transport instead of the network. */
@@ -138,7 +143,9 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     transport: options.transport,
     signal: options.signal,
   });
-  const startedAt = Date.now();
+  const clockStart = Date.now();
+  const startedAt = options.now ?? clockStart;
+  const now = () => startedAt + (Date.now() - clockStart);
   const progress = newProgress();
   options.onStart?.(progress, client);
 
@@ -166,6 +173,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       metrics: options.metrics ?? true,
     },
     startedAt,
+    now,
     today: dayOf(startedAt),
     missing: new Set<Generation>(),
     warnings: [],
@@ -176,6 +184,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
   };
   const end = (status: RunEnd['status'], error?: unknown): RunEnd => ({
     status,
+    finishedAt: now(),
     requests: client.stats.requests,
     retries: client.stats.retries,
     rateLimited: client.stats.rateLimited,
@@ -215,7 +224,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     await batcher.flush();
     await store.endRun(runId, end(status));
     progress.stage = 'done';
-    const finishedAt = Date.now();
+    const finishedAt = now();
     return {
       runId,
       status,

@@ -123,7 +123,7 @@ async function assetVanished(ctx: SyncContext, plan: AssetState): Promise<void> 
     kind: 'asset-gone',
     assetType: plan.type,
     assetId: plan.id,
-    at: Date.now(),
+    at: ctx.now(),
   });
   ctx.warnings.push(
     `${label(plan)} was deleted during the sync: its sessions stored so far are kept, the rest of its listing is incomplete`,

@@ -61,6 +61,8 @@ export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunEnd {
   status: RunStatus;
+  /** ms since the epoch, on the run's clock. */
+  finishedAt: number;
   requests: number;
   retries: number;
   rateLimited: number;

@@ -88,7 +88,7 @@ export class DuckDBDestination implements Destination {
     await this.guard(() =>
       this.db.transaction(() =>
         this.db.run(
-          `UPDATE main.sync_runs SET finished_at = now(), status = $2, requests = $3, retries = $4,
+          `UPDATE main.sync_runs SET finished_at = $13::TIMESTAMPTZ, status = $2, requests = $3, retries = $4,
            rate_limited = $5, rows_added = $6, rows_added_by_table = $7,
            missing_generations = from_json($8, '["VARCHAR"]'), error = $9,
            warnings = from_json($10, '["VARCHAR"]'), rejected = $11, skipped = $12
@@ -106,6 +106,7 @@ export class DuckDBDestination implements Destination {
             JSON.stringify(end.warnings),
             end.rejected,
             JSON.stringify(end.skipped),
+            iso(end.finishedAt),
           ],
         ),
       ),

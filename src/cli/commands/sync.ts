@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { syncInWorker, type SyncSnapshot } from '../../sync/bounded.js';
 import { DEFAULT_CONCURRENCY } from '../../sync/defaults.js';
 import type { SyncSummary } from '../../sync/run.js';
+import { UsageError } from '../../errors.js';
 import { printable } from '../../text.js';
 import { examples } from '../help.js';
 import { stopOnSignals, type Stopping } from '../lifecycle.js';
@@ -45,6 +46,20 @@ export function summaryLines(s: SyncSummary): string[] {
     lines.push(`  … and ${fmt(s.warnings.length - shown.length)} more warnings in sync_runs`);
   }
   return lines;
+}
+
+/** VIEWERSHIP_NOW (ISO 8601): the time a sync takes as now, for tests against a pinned emulator. */
+function nowFromEnvironment(): { now?: number } {
+  const value = process.env.VIEWERSHIP_NOW;
+  if (value === undefined || value === '') return {};
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    throw new UsageError(
+      `VIEWERSHIP_NOW ${JSON.stringify(value)} is not a time`,
+      'Give an ISO 8601 time, e.g. 2025-06-15T12:00:00Z, or unset it.',
+    );
+  }
+  return { now: ms };
 }
 
 /** One line, for `demo`'s repeated syncs. */
@@ -126,6 +141,7 @@ export function registerSync(program: Command): void {
             retry: { maxAttempts: retries },
             lockWaitMs,
             metrics: opts.metrics,
+            ...nowFromEnvironment(),
           },
           (snapshot) => (latest = snapshot),
           stopping.signal,
