@@ -3,14 +3,6 @@
  * `/data/buckets/{metric}/{breakdown}` and `/data/timeseries/{metric}`, with the spec's
  * parameters, defaults and 400s. The numbers come from metrics.ts.
  */
-import { parseApiTimestamp } from '../api/timestamps.js';
-import {
-  AGGREGATE_METRICS,
-  BREAKDOWNS,
-  BREAKDOWN_METRICS,
-  TIMESERIES_METRICS,
-  type Breakdown,
-} from '../api/schemas.js';
 import type { Lifetime } from './lifetime.js';
 import {
   aggregatedValue,
@@ -26,12 +18,19 @@ import {
 } from './metrics.js';
 import { isPageRequest, pageOf, parsePageRequest } from './pagination.js';
 import { invalidAttribute, invalidQuery, reply, type Reply } from './problems.js';
-import { atom, atomSpaced, DAY, HOUR, hourFirst, MINUTE } from './timestamps.js';
+import { atom, atomSpaced, DAY, HOUR, hourFirst, MINUTE, parseTimestamp } from './timestamps.js';
+import {
+  AGGREGATIONS,
+  BREAKDOWNS,
+  BREAKDOWN_METRICS,
+  TIMESERIES_METRICS,
+  VIEW_DURATIONS,
+  type Breakdown,
+} from './vocabulary.js';
 import type { World } from './world.js';
 
 /** How far back `from` may reach. */
 const RETENTION_MS = 30 * DAY;
-const VIEW_DURATIONS = ['3s', '5s', '10s', '30s'];
 const INTERVALS: Record<string, number> = { minute: MINUTE, hour: HOUR, day: DAY };
 const CCV_LIVE_MS = 20_000;
 
@@ -61,8 +60,8 @@ export class AnalyticsRoutes {
   ) {}
 
   metrics(metric: string, aggregation: string, nowMs: number, query: URLSearchParams): Reply {
-    const aggregations = (AGGREGATE_METRICS as Record<string, readonly string[]>)[metric];
-    if (!aggregations) return invalidAttribute('metric', oneOf(Object.keys(AGGREGATE_METRICS)));
+    const aggregations = Object.hasOwn(AGGREGATIONS, metric) ? AGGREGATIONS[metric] : undefined;
+    if (!aggregations) return invalidAttribute('metric', oneOf(Object.keys(AGGREGATIONS)));
     if (!aggregations.includes(aggregation))
       return invalidAttribute('aggregation', oneOf(aggregations));
     const total = metric === 'play' && aggregation === 'total';
@@ -264,7 +263,7 @@ export class AnalyticsRoutes {
     const view = query.get('viewDuration');
     if (view !== null) {
       if (!rules.viewAllowed) return invalidQuery('viewDuration', 'This field was not expected.');
-      if (!VIEW_DURATIONS.includes(view)) {
+      if (!(VIEW_DURATIONS as readonly string[]).includes(view)) {
         return invalidQuery(
           'viewDuration',
           'This view duration is invalid. Use one of "3s", "5s", "10s", "30s".',
@@ -287,22 +286,6 @@ function contextMetric(metric: string, common: Common): string {
   return metric.startsWith('ccv') ? `${prefix}${metric}` : metric;
 }
 
-/** Accepts ATOM (`2024-02-05T00:00:00+01:00`), the spec's spaced form, any api.video spelling, a bare day. */
-export function parseDateTime(raw: string): number | undefined {
-  let value = raw.trim();
-  // An unencoded `+` in a query string arrives as a space.
-  value = value.replace(
-    /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$/,
-    '$1+$2',
-  );
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) value += 'T00:00:00Z';
-  try {
-    return Number(parseApiTimestamp(value) / 1000n);
-  } catch {
-    return undefined;
-  }
-}
-
 function parseTimeframe(
   query: URLSearchParams,
   nowMs: number,
@@ -311,8 +294,8 @@ function parseTimeframe(
   const detail = 'This value must be an ATOM date-time, e.g. 2024-02-05T00:00:00+01:00.';
   const rawTo = query.get('to');
   const rawFrom = query.get('from');
-  let to = rawTo === null ? nowMs : parseDateTime(rawTo);
-  let from = rawFrom === null ? (to ?? nowMs) - DAY : parseDateTime(rawFrom);
+  let to = rawTo === null ? nowMs : parseTimestamp(rawTo);
+  let from = rawFrom === null ? (to ?? nowMs) - DAY : parseTimestamp(rawFrom);
   if (lenient) {
     // The spec: play totals ignore `from` and `to`; they are only echoed.
     to ??= nowMs;

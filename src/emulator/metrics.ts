@@ -21,7 +21,7 @@
  * A metric is attributed to the time of what it counts (an event's emittedAt, or a session's
  * load). `unique` viewers are every session: the synthetic audience never comes back.
  */
-import type { Breakdown } from '../api/schemas.js';
+import type { Breakdown } from './vocabulary.js';
 import type { World } from './world.js';
 import { isOpen, visibleEvents } from './session-objects.js';
 import { MAX_SESSION_MS, type SessionRecord } from './sessions.js';

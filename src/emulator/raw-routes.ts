@@ -2,13 +2,11 @@
  * The raw-statistics generation (2021-03, 2023-09): sessions of a video or live stream within a
  * `period` of UTC days, and the player events of a session.
  */
-import { parsePeriod, periodBounds } from '../api/period.js';
-import { epochDays, dayStartMs } from '../calendar.js';
 import { isPageRequest, pageBounds, pagination, parsePageRequest } from './pagination.js';
 import { invalidQuery, notFound, reply, type Reply } from './problems.js';
 import { eventObjects, sessionObject, visibleEventCount } from './session-objects.js';
+import { parsePeriod } from './period.js';
 import type { AssetKind } from './sessions.js';
-import { DAY } from './timestamps.js';
 import type { World } from './world.js';
 
 export function listSessions(
@@ -32,8 +30,7 @@ export function listSessions(
       'This value is not a valid period: use a day (2018-01-01), a week (2018-W01), a month (2018-01), a year (2018) or a range (2018-01-01/2018-01-15).',
     );
   }
-  const { first, last } = periodBounds(period);
-  const days = epochDays(last) - epochDays(first) + 1;
+  const { days } = period;
   if (days > maxPeriodDays) {
     return invalidQuery(
       'period',
@@ -46,8 +43,8 @@ export function listSessions(
   const { items, start, end } = world.sessions.ofAsset(
     kind,
     asset.index,
-    dayStartMs(first),
-    dayStartMs(last) + DAY,
+    period.startMs,
+    period.endMs,
     nowMs,
   );
   const bounds = pageBounds(page, end - start);
