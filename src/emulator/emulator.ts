@@ -55,7 +55,7 @@ class ApiVideoEmulator implements Emulator {
   private readonly world: World;
   private readonly handlers: Handlers;
   private readonly faults: FaultInjector;
-  private readonly limit: FixedWindowLimit | undefined;
+  private readonly limit: FixedWindowLimit;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly config: EmulatorConfig) {
@@ -71,9 +71,7 @@ class ApiVideoEmulator implements Emulator {
       maxPeriodDays: config.maxPeriodDays,
     };
     this.faults = new FaultInjector(config.faults);
-    this.limit =
-      config.rateLimit &&
-      new FixedWindowLimit(config.rateLimit.perMinute, config.rateLimit.windowMs);
+    this.limit = new FixedWindowLimit(config.rateLimit.perMinute, config.rateLimit.windowMs);
   }
 
   removeAsset(assetId: string): void {
@@ -140,11 +138,11 @@ class ApiVideoEmulator implements Emulator {
     else if (fault?.kind === 'burst429') {
       answer = tooManyRequests(1);
       rateHeaders = {
-        ...(this.limit ? this.limit.headers() : {}),
+        ...this.limit.headers(),
         'x-ratelimit-remaining': '0',
         'x-ratelimit-retry-after': '1',
       };
-    } else if (!isAuth && this.limit) {
+    } else if (!isAuth) {
       const decision = this.limit.take();
       rateHeaders = decision.headers;
       if (!decision.allowed) {
@@ -211,7 +209,9 @@ class ApiVideoEmulator implements Emulator {
     const json = JSON.stringify(answer.body);
     if (res.destroyed) return;
     res.writeHead(answer.status, {
-      'content-type': 'application/json',
+      // Errors are RFC 9457 problem details. The official clients compare the type exactly, so no
+      // charset parameter on either.
+      'content-type': answer.status >= 400 ? 'application/problem+json' : 'application/json',
       'content-length': Buffer.byteLength(json),
       ...answer.headers,
     });

@@ -36,7 +36,11 @@ export interface EmulatorOptions {
   /** Default: derived from the seed. */
   apiKey?: string;
   tokenTtlSeconds?: number;
-  /** A fixed window of `perMinute` requests per `windowMs` (default 60 000); off when absent. */
+  /**
+   * A fixed window of `perMinute` requests per `windowMs` (default 60 000). Default
+   * DEFAULT_RATE_LIMIT a minute: the API always sends `X-RateLimit-*`, so the emulator always
+   * has a limit, one high enough that no test or benchmark meets it unless it asks for one.
+   */
   rateLimit?: { perMinute: number; windowMs?: number };
   /** Added before every response. */
   latencyMs?: number;
@@ -60,7 +64,7 @@ export interface EmulatorConfig {
   clock: 'frozen' | 'live';
   apiKey: string;
   tokenTtlSeconds: number;
-  rateLimit: { perMinute: number; windowMs: number } | undefined;
+  rateLimit: { perMinute: number; windowMs: number };
   latencyMs: number;
   faults: Required<FaultOptions>;
   generations: { raw: boolean; analytics: boolean };
@@ -69,6 +73,8 @@ export interface EmulatorConfig {
 }
 
 export const DEFAULT_PRESET: PresetName = 'small';
+/** Requests a minute when no limit is given: far above what the `million` preset's sync needs. */
+export const DEFAULT_RATE_LIMIT = 1_000_000;
 
 function count(name: string, value: number | undefined, fallback: number, min = 0): number {
   const n = value ?? fallback;
@@ -112,12 +118,10 @@ export function resolveOptions(options: EmulatorOptions = {}): EmulatorConfig {
     clock: options.clock ?? 'frozen',
     apiKey,
     tokenTtlSeconds: count('tokenTtlSeconds', options.tokenTtlSeconds, 3600, 1),
-    rateLimit: limit
-      ? {
-          perMinute: count('rateLimit.perMinute', limit.perMinute, 0, 1),
-          windowMs: count('rateLimit.windowMs', limit.windowMs, 60_000, 1),
-        }
-      : undefined,
+    rateLimit: {
+      perMinute: count('rateLimit.perMinute', limit?.perMinute, DEFAULT_RATE_LIMIT, 1),
+      windowMs: count('rateLimit.windowMs', limit?.windowMs, 60_000, 1),
+    },
     latencyMs: count('latencyMs', options.latencyMs, 0),
     faults: {
       serverErrorRate: rate('serverErrorRate', faults.serverErrorRate),

@@ -5,6 +5,7 @@ import {
   type EmulatorOptions,
   type RunningEmulator,
 } from '../../src/emulator/index.js';
+import { DEFAULT_RATE_LIMIT } from '../../src/emulator/options.js';
 
 const NOW = Date.UTC(2025, 4, 28, 19, 30);
 const running: RunningEmulator[] = [];
@@ -89,7 +90,7 @@ describe('emulator access: authentication', () => {
     expect((await post(run, '/auth/refresh', { refreshToken: 'def50200nope' })).status).toBe(400);
   });
 
-  it('accepts HTTP Basic with the key as user name, and answers 401 with a JSON body otherwise', async () => {
+  it('accepts HTTP Basic with the key as user name, and answers 401 with a problem+json body otherwise', async () => {
     const run = await start({ apiKey: 'my-key' });
     expect(run.apiKey).toBe('my-key');
     expect(
@@ -104,13 +105,38 @@ describe('emulator access: authentication', () => {
     for (const headers of attempts) {
       const answer = await call(run, '/live-streams', { headers });
       expect(answer.status).toBe(401);
-      expect(answer.headers.get('content-type')).toBe('application/json');
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
       expect(answer.body).toMatchObject({ status: 401 });
     }
   });
 });
 
 describe('emulator access: rate limit', () => {
+  it('sends X-RateLimit-* with a default limit when none is set, on answers and errors alike', async () => {
+    const run = await start();
+    const headers = { authorization: basic(run.apiKey) };
+    const answers = [
+      await call(run, '/videos', { headers }),
+      await call(run, '/videos/vi-none', { headers }),
+      await call(run, '/videos?pageSize=101', { headers }),
+      await call(run, '/nope', { headers }),
+      await call(run, '/players'),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 404, 400, 404, 401]);
+    answers.forEach((a, i) => {
+      expect(a.headers.get('x-ratelimit-limit')).toBe(String(DEFAULT_RATE_LIMIT));
+      expect(a.headers.get('x-ratelimit-remaining')).toBe(String(DEFAULT_RATE_LIMIT - 1 - i));
+      expect(Number(a.headers.get('x-ratelimit-retry-after'))).toBeLessThanOrEqual(60);
+      expect(a.headers.get('content-type')).toBe(
+        a.status === 200 ? 'application/json' : 'application/problem+json',
+      );
+    });
+    const auth = await post(run, '/auth/api-key', { apiKey: 'wrong' });
+    expect(auth.status).toBe(400);
+    expect(auth.headers.get('content-type')).toBe('application/problem+json');
+    expect(auth.headers.get('x-ratelimit-limit')).toBeNull();
+  });
+
   it('sends X-RateLimit-* on every response and 429s past the limit; /auth is not limited', async () => {
     const run = await start({ rateLimit: { perMinute: 3, windowMs: 60_000 } });
     const headers = { authorization: basic(run.apiKey) };
