@@ -49,6 +49,13 @@ interface Common {
 const isReply = (value: unknown): value is Reply =>
   typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
 
+/**
+ * A query parameter this route does not take. The spec's example names it with its value
+ * (`"name": "from:2024-05-20T09:15:05+02:00"`), so the emulator does too.
+ */
+const notExpected = (key: string, value: string) =>
+  invalidQuery(`${key}:${value}`, 'This field was not expected.');
+
 const oneOf = (values: readonly string[]) =>
   `This value must be part of the following values: ${values.join(',')}`;
 
@@ -66,6 +73,7 @@ export class AnalyticsRoutes {
       return invalidAttribute('aggregation', oneOf(aggregations));
     const total = metric === 'play' && aggregation === 'total';
     const common = this.common(query, nowMs, {
+      parameters: [],
       uniqueAllowed: metric === 'ccv' || metric === 'view',
       viewAllowed: metric === 'view',
       lenientTimeframe: total,
@@ -113,6 +121,7 @@ export class AnalyticsRoutes {
     if (total && breakdown !== 'media-id')
       return invalidAttribute('breakdown', oneOf(['media-id']));
     const common = this.common(query, nowMs, {
+      parameters: ['sortBy', 'sortOrder', 'currentPage', 'pageSize'],
       uniqueAllowed: metric.startsWith('ccv') || metric === 'view',
       viewAllowed: metric === 'view',
       lenientTimeframe: total,
@@ -166,6 +175,7 @@ export class AnalyticsRoutes {
       return invalidAttribute('metric', oneOf(TIMESERIES_METRICS));
     }
     const common = this.common(query, nowMs, {
+      parameters: ['interval', 'sortBy', 'sortOrder', 'currentPage', 'pageSize'],
       uniqueAllowed: metric.startsWith('ccv') || metric === 'view',
       viewAllowed: metric === 'view',
     });
@@ -243,12 +253,18 @@ export class AnalyticsRoutes {
     query: URLSearchParams,
     nowMs: number,
     rules: {
+      /** Query parameters of this route besides from, to, unique, viewDuration and filterBy. */
+      parameters: readonly string[];
       uniqueAllowed: boolean;
       viewAllowed: boolean;
       lenientTimeframe?: boolean;
       filterFields?: readonly FilterField[] | undefined;
     },
   ): Common | Reply {
+    const allowed = ['from', 'to', 'unique', 'viewDuration', ...rules.parameters];
+    for (const [key, value] of query) {
+      if (!allowed.includes(key) && !key.startsWith('filterBy')) return notExpected(key, value);
+    }
     const timeframe = parseTimeframe(query, nowMs, rules.lenientTimeframe ?? false);
     if (isReply(timeframe)) return timeframe;
     const filters = parseFilters(query, rules.filterFields);
@@ -256,13 +272,13 @@ export class AnalyticsRoutes {
 
     const unique = query.get('unique');
     if (unique !== null) {
-      if (!rules.uniqueAllowed) return invalidQuery('unique', 'This field was not expected.');
+      if (!rules.uniqueAllowed) return notExpected('unique', unique);
       if (unique !== 'true' && unique !== 'false')
         return invalidQuery('unique', 'This value must be a boolean.');
     }
     const view = query.get('viewDuration');
     if (view !== null) {
-      if (!rules.viewAllowed) return invalidQuery('viewDuration', 'This field was not expected.');
+      if (!rules.viewAllowed) return notExpected('viewDuration', view);
       if (!(VIEW_DURATIONS as readonly string[]).includes(view)) {
         return invalidQuery(
           'viewDuration',
@@ -321,8 +337,7 @@ function parseFilters(
     const m = /^filterBy\[([A-Za-z]+)\](?:\[\d*\])?$/.exec(key);
     const field = m?.[1] as FilterField | undefined;
     const known = field !== undefined && (field === 'tag' || Object.hasOwn(FILTER_FIELDS, field));
-    if (!known || (allowed && !allowed.includes(field)))
-      return invalidQuery(key, 'This field was not expected.');
+    if (!known || (allowed && !allowed.includes(field))) return notExpected(key, value);
     if (field === 'tag') {
       filters.tag = value;
       continue;
