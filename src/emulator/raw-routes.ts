@@ -1,10 +1,13 @@
 /**
  * The raw-statistics generation (2021-03, 2023-09): sessions of a video or live stream within a
  * `period` of UTC days, and the player events of a session.
+ *
+ * Under variance an asset may vanish after a page of its sessions (vanishing.ts) and a session's
+ * events route may answer 404 (a session gone).
  */
 import { isPageRequest, pageBounds, pagination, parsePageRequest } from './pagination.js';
 import { invalidQuery, notFound, reply, type Reply } from './problems.js';
-import { eventObjects, sessionObject, visibleEventCount } from './session-objects.js';
+import { eventObjects, eventsGone, sessionObject, visibleEventCount } from './session-objects.js';
 import { parsePeriod } from './period.js';
 import type { AssetKind } from './sessions.js';
 import type { World } from './world.js';
@@ -49,10 +52,15 @@ export function listSessions(
   );
   const bounds = pageBounds(page, end - start);
   const data = [];
+  const ids = [];
   for (let p = start + bounds.start; p < start + bounds.end; p++) {
-    data.push(sessionObject(world.sessions.get(items[p]!), nowMs));
+    const record = world.sessions.get(items[p]!);
+    data.push(sessionObject(record, nowMs, world.variance));
+    ids.push(record.id);
   }
-  return reply({ data, pagination: pagination(path, query, page, end - start) });
+  const answer = reply({ data, pagination: pagination(path, query, page, end - start) });
+  world.vanishing.served(kind, assetId, ids, `GET ${path}?${query.toString()}`);
+  return answer;
 }
 
 export function listEvents(
@@ -63,13 +71,13 @@ export function listEvents(
   query: URLSearchParams,
 ): Reply {
   const record = world.sessions.find(sessionId, nowMs);
-  if (!record) return notFound('sessionId');
+  if (!record || eventsGone(record, world.variance, world.longIndex)) return notFound('sessionId');
   const page = parsePageRequest(query);
   if (!isPageRequest(page)) return page;
   const total = visibleEventCount(record, nowMs);
   const { start, end } = pageBounds(page, total);
   return reply({
-    data: eventObjects(record, nowMs, start, end),
+    data: eventObjects(record, nowMs, world.variance, start, end),
     pagination: pagination(path, query, page, total),
   });
 }
