@@ -216,7 +216,7 @@ class ApiVideoEmulator implements Emulator {
     query: URLSearchParams,
     body: unknown,
   ): Reply {
-    const answer = route.run({ path, query, nowMs: this.clock.now(), body });
+    const answer = route.run({ url, path, query, nowMs: this.clock.now(), body });
     if (route.generation !== 'analytics' || answer.status !== 200) return answer;
     const requestId = Variance.requestId(method, url);
     return {

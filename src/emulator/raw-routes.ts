@@ -9,6 +9,7 @@ import { isPageRequest, pageBounds, pagination, parsePageRequest } from './pagin
 import { invalidQuery, notFound, reply, type Reply } from './problems.js';
 import { eventObjects, eventsGone, sessionObject, visibleEventCount } from './session-objects.js';
 import { parsePeriod } from './period.js';
+import type { RequestContext } from './routes.js';
 import type { AssetKind } from './sessions.js';
 import type { World } from './world.js';
 
@@ -18,9 +19,9 @@ export function listSessions(
   assetId: string,
   nowMs: number,
   maxPeriodDays: number,
-  path: string,
-  query: URLSearchParams,
+  request: Pick<RequestContext, 'url' | 'path' | 'query'>,
 ): Reply {
+  const { path, query } = request;
   const asset = kind === 'video' ? world.catalog.video(assetId) : world.catalog.liveStream(assetId);
   if (!asset || asset.removed) return notFound(kind === 'video' ? 'videoId' : 'liveStreamId');
 
@@ -59,7 +60,7 @@ export function listSessions(
     ids.push(record.id);
   }
   const answer = reply({ data, pagination: pagination(path, query, page, end - start) });
-  world.vanishing.served(kind, assetId, ids, `GET ${path}?${query.toString()}`);
+  world.vanishing.served(kind, assetId, ids, `GET ${request.url}`);
   return answer;
 }
 
