@@ -470,7 +470,7 @@ export class Catalog {
 
 /**
  * What variance may do to catalog objects: leave out fields none of the specs requires (2023-09
- * and 2024-11 require `videoId`; `liveStreamId` and `restreams`; `playerId`), null the nullable.
+ * and 2024-11 require `videoId`; `liveStreamId` and `restreams`; `playerId`).
  */
 const VIDEO_RULES: ObjectRules = {
   optional: [
@@ -491,7 +491,8 @@ const VIDEO_RULES: ObjectRules = {
     'assets',
     'playerId',
   ],
-  nullable: ['languageOrigin'],
+  // 2024-11 marks languageOrigin nullable but gives it an enum without null, which OpenAPI 3.0.3
+  // reads as null not allowed; discardedAt and deletesAt are already null on every video.
 };
 const LIVE_STREAM_RULES: ObjectRules = {
   optional: [
