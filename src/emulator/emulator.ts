@@ -3,8 +3,9 @@
  *
  * Every request goes the same way: admin routes aside, it is counted, may meet an injected fault,
  * is rate limited (except `/auth`), routed (unknown routes and switched-off generations answer
- * 404 `unrecognized-request-url`), authenticated (bearer token or HTTP Basic), answered, and
- * delayed by the configured latency.
+ * 404 `unrecognized-request-url`), authenticated (bearer token or HTTP Basic), answered (varied
+ * as `variance` says for this request: analytics-variance.ts, spellings.ts), and delayed by the
+ * configured latency.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Auth } from './auth.js';
