@@ -143,6 +143,32 @@ describe('emulator API: catalog', () => {
       });
       expect(body.problems).toHaveLength(1);
     }
+    // Every list route refuses them alike, before anything else.
+    const s = sessions.find((x) => x.assetType === 'live_stream')!;
+    for (const list of [
+      '/live-streams?',
+      `/analytics/videos/${sessions[0]!.assetId}?period=2025-05-01&`,
+      `/analytics/live-streams/${s.assetId}?period=2025-05-01&`,
+      `/analytics/sessions/${sessions[0]!.sessionId}/events?`,
+      '/data/buckets/play/country?',
+      '/data/timeseries/play?',
+    ]) {
+      const { status, body } = await get(`${list}pageSize=101`);
+      expect([list, status]).toEqual([list, 400]);
+      expect(body).toEqual({
+        title: 'This parameter is out of the allowed range of values.',
+        name: 'pageSize',
+        status: 400,
+        range: { min: 1, max: 100 },
+        problems: [
+          {
+            title: 'This parameter is out of the allowed range of values.',
+            name: 'pageSize',
+            range: { min: 1, max: 100 },
+          },
+        ],
+      });
+    }
     const both = await get('/players?currentPage=-1&pageSize=500');
     expect((both.body.problems as Array<{ name: string }>).map((p) => p.name)).toEqual([
       'page',
