@@ -282,11 +282,12 @@ export class ApiVideoClient {
           { ...query, currentPage, pageSize: this.pageSize },
           envelope as typeof metricListEnvelopeSchema,
         );
-        const { entries, rejects } = readItems(item, data.data);
+        const items = data.data ?? [];
+        const { entries, rejects } = readItems(item, items);
         return {
           entries,
           rejects,
-          size: data.data.length,
+          size: items.length,
           pagination: data.pagination ?? {},
           body,
           request,

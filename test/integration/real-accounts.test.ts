@@ -256,13 +256,14 @@ describe('what a 401 means', () => {
 });
 
 describe('what cannot be read is kept, never a reason to lose the rest', () => {
-  it('sets an unreadable event aside in rejects and keeps its session and neighbours', async () => {
+  it('keeps an event without the field it cannot read, sets aside one it cannot read at all', async () => {
     let target = '';
     const { emulator, proxy } = await setup((x) =>
       target && x.path === `/analytics/sessions/${target}/events`
         ? {
             body: editJson(x, (body) => {
               (body.data as unknown[])[1] = { type: 'pause', emittedAt: 'yesterday', at: 3 };
+              (body.data as unknown[])[2] = 'garbage';
             }),
           }
         : undefined,
@@ -272,26 +273,34 @@ describe('what cannot be read is kept, never a reason to lose the rest', () => {
     const { db, result } = await sync(emulator, proxy.url, '--no-metrics');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
-      /1 item\(s\) the API sent could not be read \(GET \/analytics\/sessions\/\{sessionId\}\/events ×1\): kept in the rejects table/,
+      /2 item\(s\) the API sent could not be read \(GET \/analytics\/sessions\/\{sessionId\}\/events ×2\): kept in the rejects table/,
     );
-    const [reject] = await rows<{ endpoint: string; reason: string; raw: string; request: string }>(
+    const rejects = await rows<{ endpoint: string; reason: string; raw: string; request: string }>(
       db,
-      `SELECT endpoint, reason, raw, request::VARCHAR AS request FROM rejects`,
+      `SELECT endpoint, reason, raw, request::VARCHAR AS request FROM rejects ORDER BY seq`,
     );
-    expect(reject).toMatchObject({
-      endpoint: 'GET /analytics/sessions/{sessionId}/events',
-      reason: 'data[1]: emittedAt: not a timestamp api.video uses (got "yesterday")',
-    });
-    expect(JSON.parse(reject!.raw)).toEqual({ type: 'pause', emittedAt: 'yesterday', at: 3 });
-    expect(JSON.parse(reject!.request).path).toBe(`/analytics/sessions/${target}/events`);
-    const seqs = await rows<{ seq: number }>(
+    expect(rejects.map((r) => [r.endpoint, r.reason])).toEqual([
+      [
+        'GET /analytics/sessions/{sessionId}/events',
+        'data[1]: emittedAt: not a timestamp api.video uses (got "yesterday"); the item is kept without it',
+      ],
+      [
+        'GET /analytics/sessions/{sessionId}/events',
+        'data[2]: (item): Invalid input: expected object, received string (got "garbage")',
+      ],
+    ]);
+    expect(JSON.parse(rejects[0]!.raw)).toEqual({ type: 'pause', emittedAt: 'yesterday', at: 3 });
+    expect(JSON.parse(rejects[0]!.request).path).toBe(`/analytics/sessions/${target}/events`);
+    const events = await rows<{ seq: number; type: string; emitted: boolean }>(
       db,
-      `SELECT seq FROM session_events WHERE session_id = '${target}' ORDER BY seq`,
+      `SELECT seq, type, emitted_at IS NOT NULL AS emitted FROM session_events WHERE session_id = '${target}' ORDER BY seq`,
     );
-    // Its place stays empty: the events after it keep the API's order.
-    expect(seqs.map((r) => r.seq)).toEqual(
-      Array.from({ length: long.eventCount }, (_, i) => i).filter((i) => i !== 1),
+    // The undated pause is kept; the unreadable one leaves its place empty, so the events after
+    // it keep the API's order.
+    expect(events.map((r) => r.seq)).toEqual(
+      Array.from({ length: long.eventCount }, (_, i) => i).filter((i) => i !== 2),
     );
+    expect(events[1]).toEqual({ seq: 1, type: 'pause', emitted: false });
   });
 
   it('keeps an answer that is not JSON, and fetches that session again on the next run', async () => {
