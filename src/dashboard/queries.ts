@@ -3,9 +3,10 @@
  * every chart's rows for a filter. Runs on the serve snapshot and on the report's connection.
  */
 import type { Warehouse } from '../warehouse/connection.js';
-import { CHARTS, SOURCES, type ChartDef } from './charts.js';
+import { chartById, CHARTS, SOURCES, type ChartDef } from './shared/charts.js';
 import { dayNumber, isoDay } from '../calendar.js';
-import { finalize } from './finalize.js';
+import { finalize } from './shared/finalize.js';
+import { hasSpans } from './retention.js';
 import {
   aggregateAnswers,
   aggregateSql,
@@ -15,7 +16,8 @@ import {
   servedSql,
   type Statement,
 } from './sql.js';
-import type { Asset, AssetType, Extent, Filter, Meta, Row } from './types.js';
+import type { Asset, AssetType, DataAnswer, Extent, Filter, Meta, Row } from './shared/types.js';
+import { comparedRanges } from './shared/view.js';
 
 export type WarehouseFacts = Omit<Meta, 'version' | 'state' | 'refreshedAt'>;
 
@@ -23,6 +25,11 @@ export type WarehouseFacts = Omit<Meta, 'version' | 'state' | 'refreshedAt'>;
 export async function buildAggregates(db: Warehouse): Promise<void> {
   for (const chart of CHARTS) await db.run(aggregateSql(chart));
   await db.run(byAssetSql());
+}
+
+/** Everything serve computes once per snapshot, before the snapshot answers anything. */
+export async function prepareSnapshot(db: Warehouse): Promise<void> {
+  await buildAggregates(db);
 }
 
 export interface DayRange {
@@ -110,6 +117,7 @@ export async function readFacts(db: Warehouse, range: DayRange = {}): Promise<Wa
     countries: await countriesOf(db),
     lastSync: await lastSyncOf(db),
     sessions: assets.reduce((n, a) => n + a.sessions, 0),
+    playStretches: await hasSpans(db),
   };
 }
 
@@ -149,4 +157,29 @@ export async function allCharts(
   const charts: Record<string, Row[]> = {};
   for (const chart of CHARTS) charts[chart.id] = await chartRows(db, chart, filter, fast);
   return charts;
+}
+
+/** The charts the period comparison draws for the previous period. */
+export const COMPARED = ['totals', 'daily', 'countries'] as const;
+
+/**
+ * Every chart for one filter, and the compared charts for the period of equal length before it
+ * (`extent` closes an open range: "all days" is compared with as many days before the first).
+ */
+export async function dataAnswer(
+  db: Warehouse,
+  filter: Filter,
+  extent: Extent | null,
+  fast = false,
+): Promise<Omit<DataAnswer, 'version'>> {
+  const charts = await allCharts(db, filter, fast);
+  const ranges = comparedRanges(filter, extent);
+  let previous: DataAnswer['previous'] = null;
+  if (ranges) {
+    const before: Filter = { ...filter, ...ranges.previous };
+    const rows: Record<string, Row[]> = {};
+    for (const id of COMPARED) rows[id] = await chartRows(db, chartById(id), before, fast);
+    previous = { ...ranges.previous, charts: rows };
+  }
+  return { filter, charts, previous };
 }

@@ -12,20 +12,18 @@
  * Structure (columns, conditions) comes from the trusted definitions in charts.ts; every value a
  * user chose travels as a bound parameter.
  */
-import { assetFiltered, measuresOf, SOURCES, type ChartDef } from './charts.js';
+import { assetFiltered, measuresOf, SOURCES, type ChartDef } from './shared/charts.js';
 import { dayNumber } from '../calendar.js';
-import type { Filter, Grain } from './types.js';
+import { ASSET, PERIOD, TYPE } from './shared/cube.js';
+import type { Filter, Grain } from './shared/types.js';
 
 export interface Statement {
   sql: string;
   params: Array<string | number>;
 }
 
-/** Column names of the generated tables; a leading underscore keeps them apart from dimensions. */
+/** The aggregate's day column; the others are shared with the report's cubes (shared/cube.ts). */
 export const DAY = '_day';
-export const TYPE = '_type';
-export const ASSET = '_asset';
-export const PERIOD = '_period';
 
 export function aggregateTable(chart: ChartDef): string {
   return `temp.main.agg_${chart.id}`;
@@ -35,7 +33,7 @@ export function aggregateTable(chart: ChartDef): string {
 const measureSelect = (chart: ChartDef, expr: (sql: string, name: string) => string) =>
   measuresOf(chart).map((m) => `(${expr(m.sql, m.name)})::DOUBLE AS ${m.name}`);
 
-class Conditions {
+export class Conditions {
   readonly parts: string[] = [];
   readonly params: Array<string | number> = [];
 
@@ -71,6 +69,16 @@ function filterConditions(
     if (filter.asset !== undefined && cols.asset) c.add(`${cols.asset} = ?`, filter.asset);
   }
   return c;
+}
+
+/** The filter on a table with master's columns (master, or serve's copy sorted by asset). */
+export function sessionConditions(filter: Filter): Conditions {
+  const source = SOURCES.master;
+  return filterConditions({ source: 'master', dims: [], measures: [], id: '' }, filter, {
+    day: source.day,
+    type: source.asset!.type,
+    asset: source.asset!.id,
+  });
 }
 
 const groupBy = (n: number) =>

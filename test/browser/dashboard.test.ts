@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport, type ReportResult } from '../../src/dashboard/report.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
-import type { Meta } from '../../src/dashboard/types.js';
+import type { Meta } from '../../src/dashboard/shared/types.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { ensureSchema } from '../../src/warehouse/migrate.js';
 import {

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMillionWarehouse } from '../../bench/fixtures/million.js';
-import { CHARTS } from '../../src/dashboard/charts.js';
-import { decodeCube, type ReportData } from '../../src/dashboard/cube.js';
+import { CHARTS } from '../../src/dashboard/shared/charts.js';
+import { decodeCube, type ReportData } from '../../src/dashboard/shared/cube.js';
 import { jsonForScript } from '../../src/dashboard/html.js';
 import { allCharts, buildAggregates } from '../../src/dashboard/queries.js';
 import { buildReportData } from '../../src/dashboard/report.js';
-import { rollup } from '../../src/dashboard/rollup.js';
-import type { Filter, Row } from '../../src/dashboard/types.js';
+import { rollup } from '../../src/dashboard/shared/rollup.js';
+import type { Filter, Row } from '../../src/dashboard/shared/types.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 
 /** Sums of doubles added in another order differ in the last bits; counts must be exact. */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMillionWarehouse } from '../../bench/fixtures/million.js';
-import { CHARTS } from '../../src/dashboard/charts.js';
+import { CHARTS } from '../../src/dashboard/shared/charts.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
-import type { DataAnswer, Meta } from '../../src/dashboard/types.js';
+import type { DataAnswer, Meta } from '../../src/dashboard/shared/types.js';
 import { UsageError } from '../../src/errors.js';
 
 /** fetch() will not send a forged Host header; node:http will. */
