@@ -25,3 +25,10 @@ export class UsageError extends ViewershipError {
     super(message, hint === undefined ? { kind: 'usage' } : { kind: 'usage', hint });
   }
 }
+
+/** The user stopped the work (Ctrl-C, SIGTERM): not a failure; what was whole is kept. */
+export class InterruptedError extends ViewershipError {
+  constructor(message = 'stopped on request') {
+    super(message);
+  }
+}

@@ -65,6 +65,8 @@ export interface ClientOptions {
   prefetchPages?: number;
   transport?: Transport;
   onRetry?: (endpoint: string, reason: string, delayMs: number) => void;
+  /** Stops every request of this client: each then fails with an InterruptedError. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ListOptions {
@@ -110,6 +112,7 @@ export class ApiVideoClient {
       transport: options.transport ?? undiciTransport({ connections: options.concurrency ?? 32 }),
       ...(options.retry ? { policy: options.retry } : {}),
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const apiKey = options.apiKey instanceof Secret ? options.apiKey : new Secret(options.apiKey);
     this.credentials = new Credentials({

@@ -15,6 +15,7 @@ import {
   type AttemptCounts,
   type RetryPolicy,
 } from './retry-policy.js';
+import { InterruptedError } from '../errors.js';
 import type { HttpRequest, Outcome, Transport } from './transport.js';
 
 export interface SchedulerStats {
@@ -55,6 +56,8 @@ export interface SchedulerOptions {
   transport: Transport;
   random?: () => number;
   onRetry?: (endpoint: string, reason: string, delayMs: number) => void;
+  /** Once aborted, no request is sent or retried again: each ends in an InterruptedError. */
+  signal?: AbortSignal;
 }
 
 class Semaphore {
@@ -80,7 +83,18 @@ class Semaphore {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 export class Scheduler {
   readonly stats: SchedulerStats = {
@@ -108,7 +122,9 @@ export class Scheduler {
     this.stats.active++;
     try {
       for (let attempts = 1; ; attempts++) {
+        this.stopIfAborted();
         const { outcome, sent } = await this.attempt(request);
+        this.stopIfAborted();
         const decision = decide(outcome, counts, this.policy, {
           authenticated: request.renewAuth !== undefined,
           random: this.random,
@@ -125,13 +141,17 @@ export class Scheduler {
           case 'retry':
             this.stats.retries++;
             this.options.onRetry?.(request.endpoint, decision.reason, decision.delayMs);
-            await sleep(decision.delayMs);
+            await sleep(decision.delayMs, this.options.signal);
             break;
         }
       }
     } finally {
       this.stats.active--;
     }
+  }
+
+  private stopIfAborted(): void {
+    if (this.options.signal?.aborted) throw new InterruptedError();
   }
 
   private async attempt(
@@ -144,6 +164,8 @@ export class Scheduler {
     await this.slots.acquire();
     try {
       await this.gate.acquire();
+      // Waiting for a slot or the rate limit can take long: a stop meanwhile sends nothing.
+      this.stopIfAborted();
       let outcome: Outcome | undefined;
       try {
         const sent = await request.build();
@@ -163,7 +185,8 @@ export class Scheduler {
 
   private async send(request: HttpRequest): Promise<Outcome> {
     this.stats.requests++;
-    const outcome = await this.options.transport(request);
+    const signal = this.options.signal;
+    const outcome = await this.options.transport(signal ? { ...request, signal } : request);
     if (outcome.kind === 'response') {
       if (outcome.status === 429) this.stats.rateLimited++;
       else if (outcome.status >= 500) this.stats.serverErrors++;

@@ -5,8 +5,7 @@
  * end, whatever it no longer lists gets `gone_at` — never deleted, its sessions and history stay.
  */
 import type { Page } from '../api/schemas.js';
-import { refreshAssetTitles } from '../warehouse/model.js';
-import type { LoadedTable } from '../warehouse/batch.js';
+import type { CatalogTable } from '../warehouse/destination.js';
 import type { Row } from '../warehouse/schema.js';
 import { liveStreamRow, playerRow, videoRow } from './flatten.js';
 import { micros, type SyncContext } from './context.js';
@@ -15,7 +14,7 @@ import type { CatalogListing } from './raw-dir.js';
 async function syncListing<T>(
   ctx: SyncContext,
   listing: CatalogListing,
-  table: Extract<LoadedTable, 'videos' | 'live_streams' | 'players'>,
+  table: CatalogTable,
   pages: AsyncIterable<Page<T>>,
   toRow: (item: T, seenAt: bigint) => Row,
 ): Promise<void> {
@@ -28,12 +27,7 @@ async function syncListing<T>(
     if (table !== 'players') ctx.progress.assets += rows.length;
   }
   // Reached only when every page was read: an asset missing now is really gone.
-  ctx.batcher.after(() =>
-    ctx.db.run(
-      `UPDATE main.${table} SET gone_at = $1::TIMESTAMPTZ WHERE last_seen_at < $1::TIMESTAMPTZ AND gone_at IS NULL`,
-      [new Date(ctx.startedAt).toISOString()],
-    ),
-  );
+  ctx.batcher.mark({ kind: 'listing-complete', table, at: ctx.startedAt });
 }
 
 /** Catalog listings are small (hundreds of assets): every page is asked for at once. */
@@ -52,6 +46,6 @@ export async function syncCatalog(ctx: SyncContext): Promise<void> {
     ),
     syncListing(ctx, 'players', 'players', ctx.client.players(ALL_AT_ONCE), playerRow),
   ]);
-  ctx.batcher.after(() => refreshAssetTitles(ctx.db));
+  ctx.batcher.mark({ kind: 'refresh-titles' });
   await ctx.batcher.flush();
 }

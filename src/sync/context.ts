@@ -2,7 +2,7 @@
 import type { ApiVideoClient } from '../api/client.js';
 import type { Day } from '../calendar.js';
 import type { LoadBatcher } from '../warehouse/batch.js';
-import type { Warehouse } from '../warehouse/connection.js';
+import type { Destination } from '../warehouse/destination.js';
 import type { RawDir } from './raw-dir.js';
 
 export type Stage = 'connecting' | 'catalog' | 'sessions' | 'events' | 'finishing' | 'done';
@@ -39,7 +39,7 @@ export interface StageOptions {
 
 export interface SyncContext {
   client: ApiVideoClient;
-  db: Warehouse;
+  store: Destination;
   batcher: LoadBatcher;
   raw: RawDir | undefined;
   progress: SyncProgress;
@@ -49,6 +49,14 @@ export interface SyncContext {
   today: Day;
   missing: Set<Generation>;
   warnings: string[];
+  /** Work skipped because the checkpoints said it was done, by kind (for sync_runs). */
+  skipped: Record<string, number>;
+  /** Items stored in `rejects` so far. */
+  rejected: number;
+}
+
+export function countSkipped(ctx: SyncContext, kind: string, n = 1): void {
+  if (n > 0) ctx.skipped[kind] = (ctx.skipped[kind] ?? 0) + n;
 }
 
 /** Milliseconds → microseconds, the warehouse's timestamp unit. */

@@ -3,79 +3,72 @@
  * fetched, and sessions that were still open when last fetched (their events were incomplete).
  *
  * Session ids stream from the warehouse in keyset pages, so a million pending sessions cost a
- * page of memory. A session's events are always fetched whole and stored with its checkpoint in
- * one transaction: after any interruption a session has all its events or is fetched again.
+ * page of memory; a session's events stream page by page into the loader, its figures folded as
+ * they pass, so a session of 500,000 events costs a page too. The session's figures and its
+ * checkpoint go in with its last page: after any interruption a session without its checkpoint is
+ * fetched again from its first event, which replaces whatever part of it was stored.
  */
 import { ResourceNotFoundError } from '../api/errors.js';
-import type { Row } from '../warehouse/schema.js';
+import type { PendingSession } from '../warehouse/destination.js';
+import { SessionFigures } from '../warehouse/figures.js';
 import { eventRows } from './flatten.js';
 import { forEachConcurrent } from './pool.js';
 import { micros, type SyncContext } from './context.js';
 
-interface Pending {
-  session_id: string;
-  ended: boolean;
-}
-
-const PENDING = `
-  FROM main.sessions s LEFT JOIN viewership.session_checkpoints c USING (session_id)
-  WHERE (c.session_id IS NULL OR NOT c.final)`;
-
-async function* pendingSessions(ctx: SyncContext, pageSize = 5000): AsyncGenerator<Pending> {
+async function* pendingSessions(ctx: SyncContext, pageSize = 5000): AsyncGenerator<PendingSession> {
   let after = '';
   for (;;) {
-    const page = await ctx.db.exclusive(() =>
-      ctx.db.rows<Pending>(
-        `SELECT s.session_id, s.ended_at IS NOT NULL AS ended ${PENDING} AND s.session_id > $1
-         ORDER BY s.session_id LIMIT ${pageSize}`,
-        [after],
-      ),
-    );
+    const page = await ctx.store.pendingSessions(after, pageSize);
     yield* page;
     if (page.length < pageSize) return;
-    after = page.at(-1)!.session_id;
+    after = page.at(-1)!.sessionId;
   }
 }
 
-async function syncSessionEvents(ctx: SyncContext, session: Pending): Promise<void> {
-  const rows: Row[] = [];
+async function syncSessionEvents(ctx: SyncContext, session: PendingSession): Promise<void> {
+  const figures = new SessionFigures(session.sessionId);
+  let seq = 0;
   try {
-    for await (const page of ctx.client.sessionEvents(session.session_id)) {
-      rows.push(...eventRows(session.session_id, page.items, rows.length));
+    for await (const page of ctx.client.sessionEvents(session.sessionId)) {
+      const rows = eventRows(session.sessionId, page.items, seq);
+      seq += rows.length;
+      for (const row of rows) {
+        figures.add({
+          type: row.type as string,
+          emittedAt: row.emitted_at as bigint,
+          at: row.at_position as number | null,
+          from: row.from_position as number | null,
+          to: row.to_position as number | null,
+        });
+      }
+      await ctx.batcher.add('session_events', rows);
       await ctx.raw?.response('session-events', page.request, page.body);
+      ctx.progress.events += rows.length;
     }
   } catch (error) {
     if (!(error instanceof ResourceNotFoundError)) throw error;
-    // The API no longer has this session's events: keep what is stored, stop asking.
-    ctx.warnings.push(`session ${session.session_id} has no events any more (404)`);
-    await ctx.batcher.add('session_checkpoints', [
-      {
-        session_id: session.session_id,
-        event_count: 0,
-        final: true,
-        fetched_at: micros(Date.now()),
-      },
-    ]);
+    // The API no longer has this session: keep what is stored, mark it, stop asking.
+    ctx.warnings.push(`session ${session.sessionId} is gone (404 on its events)`);
+    ctx.batcher.mark({ kind: 'session-gone', sessionId: session.sessionId, at: Date.now() });
     return;
   }
-  await ctx.batcher.add('session_events', rows);
+  const { stats, spans } = figures.rows();
+  await ctx.batcher.add('session_stats', [stats]);
+  await ctx.batcher.add('watch_spans', spans);
   await ctx.batcher.add('session_checkpoints', [
     {
-      session_id: session.session_id,
-      event_count: rows.length,
+      session_id: session.sessionId,
+      event_count: seq,
       final: session.ended,
       fetched_at: micros(Date.now()),
     },
   ]);
-  ctx.progress.events += rows.length;
 }
 
 export async function syncEvents(ctx: SyncContext): Promise<void> {
   ctx.progress.stage = 'events';
   ctx.progress.done = 0;
-  ctx.progress.total = Number(
-    await ctx.db.exclusive(() => ctx.db.scalar<bigint>(`SELECT count(*) ${PENDING}`)),
-  );
+  ctx.progress.total = await ctx.store.countPendingSessions();
   await forEachConcurrent(pendingSessions(ctx), ctx.options.workers, async (session) => {
     await syncSessionEvents(ctx, session);
     ctx.progress.done++;

@@ -96,6 +96,8 @@ export function sessionRow(session: Session, asset: AssetRef): Row {
     client_name: text(client?.name),
     client_version: text(client?.version),
     raw: JSON.stringify(session),
+    source: 'api',
+    gone_at: null,
   };
 }
 

@@ -36,14 +36,7 @@ async function daysToFetch(ctx: SyncContext): Promise<Day[]> {
   if (ctx.options.from && ctx.options.from > first) first = ctx.options.from;
   if (ctx.options.to && ctx.options.to < last) last = ctx.options.to;
   if (first > last) return [];
-  const final = await ctx.db.exclusive(() =>
-    ctx.db.rows<{ day: string }>(
-      `SELECT strftime(day, '%Y-%m-%d') AS day FROM viewership.metric_checkpoints
-       WHERE part = 'day' AND final AND day BETWEEN $1::DATE AND $2::DATE`,
-      [first, last],
-    ),
-  );
-  const stored = new Set(final.map((r) => r.day));
+  const stored = await ctx.store.finalMetricDays(first, last);
   const days: Day[] = [];
   for (let day = first; day <= last; day = addDays(day, 1)) if (!stored.has(day)) days.push(day);
   return days;

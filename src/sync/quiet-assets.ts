@@ -32,15 +32,9 @@ export async function viewersSinceTodaysListings(
   ctx: SyncContext,
 ): Promise<Set<string> | undefined> {
   if (ctx.options.from || ctx.options.to) return undefined; // an explicit range is listed as asked
-  const [row] = await ctx.db.exclusive(() =>
-    ctx.db.rows<{ listed: Date | null; newest: Date | null }>(
-      `SELECT (SELECT min(listed_at) FROM viewership.asset_checkpoints WHERE synced_through = $1::DATE) AS listed,
-              (SELECT max(loaded_at) FROM main.sessions) AS newest`,
-      [ctx.today],
-    ),
-  );
-  if (!row?.listed) return undefined;
-  const since = Math.min(row.listed.getTime(), row.newest?.getTime() ?? Number.POSITIVE_INFINITY);
+  const { listedAt, newestSession } = await ctx.store.todaysListing(ctx.today);
+  if (listedAt === null) return undefined;
+  const since = Math.min(listedAt, newestSession ?? Number.POSITIVE_INFINITY);
   return assetsWithViewersSince(ctx, since);
 }
 

@@ -2,19 +2,19 @@
  * `sync`: API → warehouse, stage by stage — catalog, sessions, events, Analytics API metrics —
  * each streaming into the warehouse through one batcher, each resumable from its checkpoints.
  *
- * A run is recorded in `sync_runs` from its start; a run that died without recording its end
- * (kill -9) is marked `interrupted` by the next one, which holds the warehouse's write lock and
- * so knows no other run is alive.
+ * A run is recorded in `sync_runs` from its start. Stopped on purpose (the signal: Ctrl-C), it
+ * commits what is whole and records itself `interrupted`; one that died without recording its end
+ * (kill -9) is marked `interrupted` by the next one, which holds the warehouse's write lock and so
+ * knows no other run is alive. Either way the next run resumes from the checkpoints.
  */
 import { ApiVideoClient } from '../api/client.js';
-import type { SchedulerStats } from '../api/scheduler.js';
-import { dayOf, parseDayRange, type Day } from '../calendar.js';
+import { dayOf, parseDayRange } from '../calendar.js';
 import type { RetryPolicy } from '../api/retry-policy.js';
 import type { Transport } from '../api/transport.js';
+import { InterruptedError } from '../errors.js';
 import { LoadBatcher } from '../warehouse/batch.js';
-import { Warehouse } from '../warehouse/connection.js';
-import { ensureSchema } from '../warehouse/migrate.js';
-import type { TableName } from '../warehouse/schema.js';
+import type { Destination, RowsAdded, RunEnd } from '../warehouse/destination.js';
+import { openDestination } from '../warehouse/open.js';
 import { syncCatalog } from './catalog.js';
 import { type Generation, type SyncContext, type SyncProgress } from './context.js';
 import { syncEvents } from './events.js';
@@ -46,13 +46,16 @@ export interface SyncOptions {
   lockWaitMs?: number;
   /** Receives the live progress object once, at the start; read it as often as wanted. */
   onStart?: (progress: Readonly<SyncProgress>, client: ApiVideoClient) => void;
+  /** Aborting it stops the run cleanly: no new request, what is whole committed, run `interrupted`. */
+  signal?: AbortSignal;
   /** For tests: an in-memory transport instead of the network. */
   transport?: Transport;
 }
 
 export interface SyncSummary {
   runId: number;
-  status: 'succeeded';
+  /** `interrupted`: stopped by the signal; what was whole is stored and the next run resumes. */
+  status: 'succeeded' | 'interrupted';
   startedAt: string;
   finishedAt: string;
   durationMs: number;
@@ -60,71 +63,63 @@ export interface SyncSummary {
   retries: number;
   rateLimited: number;
   /** Rows new to each table in this run. */
-  rowsAdded: Partial<Record<TableName, number>>;
+  rowsAdded: RowsAdded;
   rowsAddedTotal: number;
   /** Rows fetched from the API this run (new or not). */
   fetched: { assets: number; sessions: number; events: number; metricRows: number };
   /** API generations the account did not answer. */
   missingGenerations: Generation[];
   warnings: string[];
+  /** Items the API sent that could not be read, stored in `rejects`. */
+  rejected: number;
+  /** Work not done because the warehouse already had it, by kind. */
+  skipped: Record<string, number>;
+  /** Migration steps this run applied to the warehouse before syncing. */
+  migrated: string[];
   /** How long each stage took (metrics runs beside the others). */
   stageMs: Record<string, number>;
   /** The process's peak resident memory so far (the whole process, worker included). */
   peakRssBytes: number;
 }
 
-async function startRun(
-  db: Warehouse,
-  baseUrl: string,
-  startedAt: number,
-  days: { from?: Day; to?: Day },
-): Promise<number> {
-  return db.transaction(async () => {
-    await db.run(`UPDATE main.sync_runs SET status = 'interrupted' WHERE status = 'running'`);
-    const runId = Number(
-      await db.scalar<number>(`SELECT coalesce(max(run_id), 0) + 1 FROM main.sync_runs`),
-    );
-    await db.run(
-      `INSERT INTO main.sync_runs (run_id, started_at, status, base_url, from_day, to_day, requests, retries, rate_limited, rows_added)
-       VALUES ($1, $2::TIMESTAMPTZ, 'running', $3, $4::DATE, $5::DATE, 0, 0, 0, 0)`,
-      [runId, new Date(startedAt).toISOString(), baseUrl, days.from ?? null, days.to ?? null],
-    );
-    return runId;
-  });
+const totalRows = (added: RowsAdded) => Object.values(added).reduce((a, b) => a + (b ?? 0), 0);
+
+function newProgress(): SyncProgress {
+  return {
+    stage: 'connecting',
+    done: 0,
+    total: 0,
+    assets: 0,
+    sessions: 0,
+    events: 0,
+    metricRows: 0,
+    metricDaysDone: 0,
+    metricDaysTotal: 0,
+  };
 }
 
-const totalRows = (added: Partial<Record<TableName, number>>) =>
-  Object.values(added).reduce((a, b) => a + (b ?? 0), 0);
-
-async function finishRun(
-  db: Warehouse,
-  runId: number,
-  status: 'succeeded' | 'failed',
-  fields: {
-    stats: Readonly<SchedulerStats>;
-    rowsAdded: Partial<Record<TableName, number>>;
-    missing: Generation[];
-    error?: string;
-  },
-): Promise<void> {
-  await db.transaction(() =>
-    db.run(
-      `UPDATE main.sync_runs SET finished_at = now(), status = $2, requests = $3, retries = $4, rate_limited = $5,
-         rows_added = $6, rows_added_by_table = $7, missing_generations = from_json($8, '["VARCHAR"]'), error = $9
-       WHERE run_id = $1`,
-      [
-        runId,
-        status,
-        fields.stats.requests,
-        fields.stats.retries,
-        fields.stats.rateLimited,
-        totalRows(fields.rowsAdded),
-        JSON.stringify(fields.rowsAdded),
-        JSON.stringify(fields.missing),
-        fields.error ?? null,
-      ],
-    ),
-  );
+/** The stages: catalog → sessions → events, and the Analytics API snapshot beside them. */
+async function runStages(ctx: SyncContext, stageMs: Record<string, number>): Promise<void> {
+  const timed = async (name: string, stage: () => Promise<void>) => {
+    const start = Date.now();
+    await stage();
+    stageMs[name] = Date.now() - start;
+  };
+  // Both lines are waited for before anything else happens, even when one fails.
+  const outcomes = await Promise.allSettled([
+    (async () => {
+      const withViewers = viewersSinceTodaysListings(ctx);
+      withViewers.catch(() => undefined); // awaited in the sessions stage
+      await timed('catalog', () => syncCatalog(ctx));
+      await timed('sessions', () => syncSessions(ctx, withViewers));
+      if (!ctx.missing.has('raw statistics')) await timed('events', () => syncEvents(ctx));
+    })(),
+    ctx.options.metrics ? timed('metrics', () => syncMetrics(ctx)) : Promise.resolve(),
+  ]);
+  const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+  // A real failure says more than the interruption it may have raced with.
+  const failure = failures.find((f) => !(f instanceof InterruptedError)) ?? failures[0];
+  if (failure !== undefined) throw failure;
 }
 
 export async function sync(options: SyncOptions): Promise<SyncSummary> {
@@ -139,99 +134,89 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     transport: options.transport,
+    signal: options.signal,
   });
   const startedAt = Date.now();
-  const progress: SyncProgress = {
-    stage: 'connecting',
-    done: 0,
-    total: 0,
-    assets: 0,
-    sessions: 0,
-    events: 0,
-    metricRows: 0,
-    metricDaysDone: 0,
-    metricDaysTotal: 0,
-  };
+  const progress = newProgress();
   options.onStart?.(progress, client);
 
-  // The warehouse first: a locked or foreign file fails before any request is made.
-  const db = await Warehouse.open(options.db, {
+  // The warehouse first: a locked or foreign store fails before any request is made.
+  const store: Destination = await openDestination(options.db, {
     lockWaitMs: options.lockWaitMs ?? 5000,
-    // DuckDB's own share stays small: a commit's working set is a few MB (see LoadBatcher).
-    lean: true,
-    threads: 1,
   });
   let runId: number | undefined;
-  let batcher: LoadBatcher | undefined;
-  const missing = new Set<Generation>();
+  let migrated: string[] = [];
+  const batcher = new LoadBatcher(store);
   const raw = options.rawDir ? new RawDir(options.rawDir) : undefined;
+  const ctx: SyncContext = {
+    client,
+    store,
+    batcher,
+    raw,
+    progress,
+    options: {
+      from: days.from,
+      to: days.to,
+      overlapDays: options.overlapDays ?? 1,
+      maxPeriodDays: options.maxPeriodDays ?? 365,
+      // One asset or session worked on per request slot.
+      workers: concurrency,
+      metrics: options.metrics ?? true,
+    },
+    startedAt,
+    today: dayOf(startedAt),
+    missing: new Set<Generation>(),
+    warnings: [],
+    skipped: {},
+    rejected: 0,
+  };
+  const end = (status: RunEnd['status'], error?: unknown): RunEnd => ({
+    status,
+    requests: client.stats.requests,
+    retries: client.stats.retries,
+    rateLimited: client.stats.rateLimited,
+    rowsAdded: batcher.added,
+    missingGenerations: [...ctx.missing],
+    warnings: ctx.warnings,
+    rejected: ctx.rejected,
+    skipped: ctx.skipped,
+    ...(error !== undefined && { error: error instanceof Error ? error.message : String(error) }),
+  });
   try {
     // The first request (the login) is a round trip: the warehouse gets ready meanwhile.
     const login = client.authenticate();
     login.catch(() => undefined); // awaited below; only a failure before then must not go unhandled
-    await ensureSchema(db);
-    runId = await startRun(db, client.baseUrl, startedAt, days);
-    await login;
-    batcher = new LoadBatcher(db);
-    const ctx: SyncContext = {
-      client,
-      db,
-      batcher,
-      raw,
-      progress,
-      options: {
-        from: days.from,
-        to: days.to,
-        overlapDays: options.overlapDays ?? 1,
-        maxPeriodDays: options.maxPeriodDays ?? 365,
-        // One asset or session worked on per request slot.
-        workers: concurrency,
-        metrics: options.metrics ?? true,
-      },
+    migrated = await store.prepare();
+    runId = await store.beginRun({
       startedAt,
-      today: dayOf(startedAt),
-      missing,
-      warnings: [],
-    };
-    const stageMs: Record<string, number> = {};
-    const timed = async (name: string, stage: () => Promise<void>) => {
-      const start = Date.now();
-      await stage();
-      stageMs[name] = Date.now() - start;
-    };
-    // The Analytics API snapshot needs nothing from the other stages: it runs beside them, and
-    // both lines are waited for before anything else happens, even when one fails.
-    const outcomes = await Promise.allSettled([
-      (async () => {
-        const withViewers = viewersSinceTodaysListings(ctx);
-        withViewers.catch(() => undefined); // awaited in the sessions stage
-        await timed('catalog', () => syncCatalog(ctx));
-        await timed('sessions', () => syncSessions(ctx, withViewers));
-        if (!missing.has('raw statistics')) await timed('events', () => syncEvents(ctx));
-      })(),
-      ctx.options.metrics ? timed('metrics', () => syncMetrics(ctx)) : Promise.resolve(),
-    ]);
-    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
-    await batcher.flush();
-
-    progress.stage = 'finishing';
-    const stats = client.stats;
-    await finishRun(db, runId, 'succeeded', {
-      stats,
-      rowsAdded: batcher.added,
-      missing: [...missing],
+      baseUrl: client.baseUrl,
+      from: days.from,
+      to: days.to,
     });
+    await login;
+    const stageMs: Record<string, number> = {};
+    let status: SyncSummary['status'] = 'succeeded';
+    try {
+      await runStages(ctx, stageMs);
+    } catch (error) {
+      if (!(error instanceof InterruptedError)) throw error;
+      status = 'interrupted';
+    }
+    // Everything added so far is whole (pages, sessions with their checkpoints): keep it.
+    progress.stage = 'finishing';
+    await batcher.flush();
+    await store.endRun(runId, end(status));
     progress.stage = 'done';
     const finishedAt = Date.now();
     return {
       runId,
-      status: 'succeeded',
+      status,
       startedAt: new Date(startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),
       durationMs: finishedAt - startedAt,
-      requests: stats.requests,
-      retries: stats.retries,
-      rateLimited: stats.rateLimited,
+      requests: client.stats.requests,
+      retries: client.stats.retries,
+      rateLimited: client.stats.rateLimited,
       rowsAdded: { ...batcher.added },
       rowsAddedTotal: totalRows(batcher.added),
       fetched: {
@@ -240,8 +225,11 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
         events: progress.events,
         metricRows: progress.metricRows,
       },
-      missingGenerations: [...missing],
+      missingGenerations: [...ctx.missing],
       warnings: ctx.warnings,
+      rejected: ctx.rejected,
+      skipped: ctx.skipped,
+      migrated,
       stageMs,
       // resourceUsage() reports kilobytes.
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -249,17 +237,12 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
   } catch (error) {
     if (runId !== undefined) {
       // What was committed stays (checkpoints make the next run resume); the run says why it stopped.
-      await batcher?.flush().catch(() => undefined);
-      await finishRun(db, runId, 'failed', {
-        stats: client.stats,
-        rowsAdded: batcher?.added ?? {},
-        missing: [...missing],
-        error: error instanceof Error ? error.message : String(error),
-      }).catch(() => undefined);
+      await batcher.flush().catch(() => undefined);
+      await store.endRun(runId, end('failed', error)).catch(() => undefined);
     }
     throw error;
   } finally {
     await raw?.close();
-    db.close();
+    await store.close();
   }
 }

@@ -9,19 +9,13 @@
 import { isGenerationMissing, ResourceNotFoundError } from '../api/errors.js';
 import { addDays, maxDay, minDay, type Day } from '../calendar.js';
 import { chunkDays, rangePeriod } from '../api/period.js';
-import { sessionRow, type AssetRef } from './flatten.js';
+import type { AssetState } from '../warehouse/destination.js';
+import { sessionRow } from './flatten.js';
 import { forEachConcurrent } from './pool.js';
 import { micros, type SyncContext } from './context.js';
 
 /** Where api.video's history can begin, for accounts whose assets carry no creation date. */
 export const HISTORY_FLOOR: Day = '2017-01-01';
-
-interface AssetPlan extends AssetRef {
-  created: Day | null;
-  syncedFrom: Day | null;
-  syncedThrough: Day | null;
-  openSince: Day | null;
-}
 
 export interface Span {
   from: Day;
@@ -60,58 +54,12 @@ export function planSpans(
   return { spans, coverage };
 }
 
-async function loadPlans(ctx: SyncContext): Promise<{ plans: AssetPlan[]; earliest: Day }> {
-  const rows = await ctx.db.exclusive(() =>
-    ctx.db.rows<{
-      type: 'video' | 'live_stream';
-      id: string;
-      title: string | null;
-      created: string | null;
-      synced_from: string | null;
-      synced_through: string | null;
-      open_since: string | null;
-    }>(`
-      WITH assets AS (
-        SELECT 'video' AS type, video_id AS id, title, coalesce(created_at, published_at) AS created
-        FROM main.videos WHERE gone_at IS NULL
-        UNION ALL
-        SELECT 'live_stream', live_stream_id, name, created_at FROM main.live_streams WHERE gone_at IS NULL
-      ),
-      open_sessions AS (
-        SELECT asset_type, asset_id, min(loaded_at) AS since FROM main.sessions
-        WHERE ended_at IS NULL GROUP BY ALL
-      )
-      SELECT a.type, a.id, a.title, strftime(a.created, '%Y-%m-%d') AS created,
-        strftime(c.synced_from, '%Y-%m-%d') AS synced_from,
-        strftime(c.synced_through, '%Y-%m-%d') AS synced_through,
-        strftime(o.since, '%Y-%m-%d') AS open_since
-      FROM assets a
-      LEFT JOIN viewership.asset_checkpoints c ON c.asset_type = a.type AND c.asset_id = a.id
-      LEFT JOIN open_sessions o ON o.asset_type = a.type AND o.asset_id = a.id
-      ORDER BY a.type DESC, a.id`),
-  );
-  const earliest = await ctx.db.exclusive(() =>
-    ctx.db.scalar<string | null>(`
-      SELECT strftime(min(t), '%Y-%m-%d') FROM (
-        SELECT coalesce(created_at, published_at) AS t FROM main.videos
-        UNION ALL SELECT created_at FROM main.live_streams
-        UNION ALL SELECT created_at FROM main.players)`),
-  );
-  return {
-    plans: rows.map((r) => ({
-      type: r.type,
-      id: r.id,
-      title: r.title,
-      created: r.created,
-      syncedFrom: r.synced_from,
-      syncedThrough: r.synced_through,
-      openSince: r.open_since,
-    })),
-    earliest: earliest ?? HISTORY_FLOOR,
-  };
+async function loadPlans(ctx: SyncContext): Promise<{ plans: AssetState[]; earliest: Day }> {
+  const [plans, earliest] = await Promise.all([ctx.store.assets(), ctx.store.historyStart()]);
+  return { plans, earliest: earliest ?? HISTORY_FLOOR };
 }
 
-async function syncAsset(ctx: SyncContext, plan: AssetPlan, earliest: Day): Promise<void> {
+async function syncAsset(ctx: SyncContext, plan: AssetState, earliest: Day): Promise<void> {
   const { options } = ctx;
   const start = plan.created ?? earliest;
   const wanted = {
@@ -158,11 +106,11 @@ async function syncAsset(ctx: SyncContext, plan: AssetPlan, earliest: Day): Prom
  * and no viewer since according to the Analytics API (see quiet-assets.ts).
  */
 async function withoutQuietAssets(
-  plans: AssetPlan[],
+  plans: AssetState[],
   earliest: Day,
   today: Day,
   withViewers: Promise<Set<string> | undefined>,
-): Promise<AssetPlan[]> {
+): Promise<AssetState[]> {
   const active = await withViewers;
   if (!active) return plans;
   const quiet = plans.filter(
@@ -187,7 +135,7 @@ export async function syncSessions(
   const plans = await withoutQuietAssets(all, earliest, ctx.today, withViewers);
   ctx.progress.done = all.length - plans.length;
   ctx.progress.total = all.length;
-  const run = async (plan: AssetPlan) => {
+  const run = async (plan: AssetState) => {
     try {
       await syncAsset(ctx, plan, earliest);
     } catch (error) {

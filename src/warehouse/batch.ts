@@ -1,18 +1,13 @@
 /**
- * Buffers rows from many concurrent fetches and commits them in few, large transactions.
- *
- * Each commit loads every buffered row, computes the figures (master's) of the sessions whose
- * events it loads, and runs the bookkeeping queued with `after` — in one transaction, so a checkpoint is never stored without the rows it vouches for,
- * whatever moment the process dies.
+ * Buffers rows from many concurrent fetches and commits them to a destination in few, large
+ * transactions, with the bookkeeping (`mark`) that must land with them: a checkpoint is never
+ * stored without the rows it vouches for, whatever moment the process dies.
  *
  * One commit runs while the next buffer fills; a fetch that finds the buffer full waits for the
  * running commit. Memory is therefore bounded by about two buffers, however fast the API answers.
  */
+import type { Destination, LoadedTable, Mark, RowsAdded } from './destination.js';
 import type { Row } from './schema.js';
-import type { Warehouse } from './connection.js';
-import { TableLoader, type LoadableName } from './load.js';
-import { refreshSessionStats } from './model.js';
-import { TABLES, type TableName } from './schema.js';
 
 export interface BatchOptions {
   /** Commit once the buffered rows weigh about this many bytes. */
@@ -21,47 +16,30 @@ export interface BatchOptions {
   maxDelayMs?: number;
 }
 
-/** Tables a sync loads, in the order a commit loads them: sessions before their events, rows before their checkpoints. */
-const LOAD_ORDER = [
-  'videos',
-  'live_streams',
-  'players',
-  'sessions',
-  'session_events',
-  'metric_timeseries',
-  'metric_breakdowns',
-  'asset_checkpoints',
-  'session_checkpoints',
-  'metric_checkpoints',
-] as const satisfies readonly LoadableName[];
-
-export type LoadedTable = (typeof LOAD_ORDER)[number];
-
 interface Batch {
   rows: Map<LoadedTable, Row[]>;
-  ops: Array<() => Promise<void>>;
-  /** Approximate bytes: what DuckDB has to hold for the batch in its transaction. */
+  marks: Mark[];
+  /** Approximate bytes: what the destination has to hold for the batch in its transaction. */
   bytes: number;
 }
 
-const emptyBatch = (): Batch => ({ rows: new Map(), ops: [], bytes: 0 });
+const emptyBatch = (): Batch => ({ rows: new Map(), marks: [], bytes: 0 });
 
 /** A row's weight: its raw JSON (most of it) plus the typed columns. */
 const rowBytes = (row: Row) => (typeof row.raw === 'string' ? row.raw.length : 0) + 200;
 
 export class LoadBatcher {
   /** Rows new to each table (keys it did not have), over every commit so far. */
-  readonly added: Partial<Record<TableName, number>> = {};
+  readonly added: RowsAdded = {};
   private batch = emptyBatch();
   private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private failure: unknown;
-  private readonly loaders = new Map<LoadedTable, TableLoader>();
   private readonly maxBytes: number;
   private readonly maxDelayMs: number;
 
   constructor(
-    private readonly db: Warehouse,
+    private readonly destination: Destination,
     options: BatchOptions = {},
   ) {
     // Small enough that a commit's working set stays a few MB whatever the rows: sessions (about
@@ -86,13 +64,10 @@ export class LoadBatcher {
     if (this.batch.bytes >= this.maxBytes) this.start();
   }
 
-  /**
-   * Queues bookkeeping to run in the transaction that commits everything added before it.
-   * `op` runs inside that transaction: it uses `db.run`, never `db.transaction`.
-   */
-  after(op: () => Promise<void>): void {
+  /** Queues bookkeeping for the transaction that commits everything added before it. */
+  mark(mark: Mark): void {
     this.throwIfFailed();
-    this.batch.ops.push(op);
+    this.batch.marks.push(mark);
     this.armTimer();
   }
 
@@ -100,7 +75,7 @@ export class LoadBatcher {
   async flush(): Promise<void> {
     while (this.running) await this.running;
     this.throwIfFailed();
-    if (this.batch.rows.size > 0 || this.batch.ops.length > 0) {
+    if (this.batch.rows.size > 0 || this.batch.marks.length > 0) {
       this.start();
       await this.running;
     }
@@ -121,43 +96,19 @@ export class LoadBatcher {
     this.timer = undefined;
     const batch = this.batch;
     this.batch = emptyBatch();
-    this.running = this.commit(batch)
+    this.running = this.destination
+      .commit({ rows: batch.rows, marks: batch.marks })
+      .then((added) => {
+        for (const [table, n] of Object.entries(added) as Array<[keyof RowsAdded, number]>) {
+          this.added[table] = (this.added[table] ?? 0) + n;
+        }
+      })
       .catch((error: unknown) => {
         this.failure ??= error;
       })
       .finally(() => {
         this.running = undefined;
       });
-  }
-
-  private async commit(batch: Batch): Promise<void> {
-    await this.db.transaction(async () => {
-      const loaded: TableLoader[] = [];
-      for (const table of LOAD_ORDER) {
-        const rows = batch.rows.get(table);
-        if (!rows) continue;
-        const loader = this.loader(table);
-        const added = await loader.load(rows);
-        loaded.push(loader);
-        if (table in TABLES) this.count(table as TableName, added);
-      }
-      // The batch holds every event of each session it has events for: their figures, from it.
-      if (batch.rows.has('session_events')) {
-        await refreshSessionStats(this.db, this.loader('session_events').stagingTable);
-      }
-      for (const op of batch.ops) await op();
-      for (const loader of loaded) await loader.clear();
-    });
-  }
-
-  private count(table: TableName, added: number): void {
-    this.added[table] = (this.added[table] ?? 0) + added;
-  }
-
-  private loader(table: LoadedTable): TableLoader {
-    let loader = this.loaders.get(table);
-    if (!loader) this.loaders.set(table, (loader = new TableLoader(this.db, table)));
-    return loader;
   }
 
   private throwIfFailed(): void {

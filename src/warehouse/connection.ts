@@ -27,7 +27,14 @@ export interface OpenOptions {
    */
   lean?: boolean;
   threads?: number;
+  /** For user SQL: no file access, no extensions, settings locked (see `query`). */
+  sandbox?: boolean;
 }
+
+/** The name the warehouse file is attached under, whatever the file is called. */
+export const CATALOG = 'warehouse';
+
+export const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 export class WarehouseLockedError extends UsageError {}
 
@@ -78,7 +85,6 @@ export class Warehouse {
       );
     }
     const config: Record<string, string> = {};
-    if (readOnly) config.access_mode = 'READ_ONLY';
     if (options.lean) {
       config.memory_limit = '64MB';
       config.allocator_flush_threshold = '8MB';
@@ -87,12 +93,27 @@ export class Warehouse {
     if (options.threads) config.threads = String(options.threads);
     const deadline = Date.now() + (options.lockWaitMs ?? 0);
     for (;;) {
+      let instance: DuckDBInstance | undefined;
       try {
-        const instance = await duckdb.DuckDBInstance.create(path, config);
+        instance = await duckdb.DuckDBInstance.create(':memory:', config);
         const connection = await instance.connect();
         await connection.run(`SET GLOBAL TimeZone = 'UTC'`);
+        // Attached under a fixed name rather than opened: DuckDB names a database after its
+        // file, so `viewership.duckdb` (or main.duckdb, system.duckdb…) would clash with the
+        // schemas inside it. Under CATALOG every file name works.
+        await connection.run(
+          `ATTACH ${sqlString(path)} AS ${CATALOG}${readOnly ? ' (READ_ONLY)' : ''}`,
+        );
+        await connection.run(`USE ${CATALOG}`);
+        if (options.sandbox) {
+          // `query` runs the user's SQL: no file can be read or written from it, nothing attached
+          // or installed, and the setting cannot be turned back on.
+          await connection.run(`SET enable_external_access = false`);
+          await connection.run(`SET lock_configuration = true`);
+        }
         return new Warehouse(path, readOnly, instance, connection);
       } catch (error) {
+        instance?.closeSync();
         const mapped = openError(path, error, readOnly);
         if (!(mapped instanceof WarehouseLockedError) || Date.now() >= deadline) throw mapped;
         await sleep(100);

@@ -1,40 +1,46 @@
 /**
- * Load: rows → tables, idempotently, in bulk.
+ * Load into DuckDB: rows → tables, idempotently, in bulk.
  *
  * Rows go through DuckDB's appender into a per-table TEMP staging table, then one set-based
  * statement merges them into the target inside the caller's transaction. Merging by key is what
  * makes re-running any sync (or resuming one after `kill -9`) never duplicate a row:
  * - catalog tables upsert, keeping when an asset was first seen;
- * - events replace a session's events as a whole (a session's events are always fetched whole);
+ * - a session's events are replaced from the first `seq` a batch brings for it (its events arrive
+ *   page by page, possibly over several batches, and always from seq 0 when fetched again);
+ * - a session's watch spans and a day's breakdown are replaced whole;
  * - everything else upserts by key.
+ * Columns are always named: a migrated table may hold them in another order than a new one.
  */
 import duckdb, { type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { epochDays } from '../calendar.js';
-import type { Row } from './schema.js';
 import type { Warehouse } from './connection.js';
+import type { LoadedTable } from './destination.js';
 import {
   CHECKPOINTS,
   qualified,
   TABLES,
   type CheckpointName,
   type ColumnType,
+  type Row,
   type TableName,
   type TableSpec,
 } from './schema.js';
 
-type Strategy = { kind: 'upsert'; preserve?: string[] } | { kind: 'replace'; by: string[] };
+type Strategy =
+  | { kind: 'upsert'; preserve?: string[] }
+  | { kind: 'replace'; by: string[] }
+  | { kind: 'replace-from'; by: string; from: string };
 
-/** How each loadable table merges; tables not listed upsert by key. */
-const STRATEGIES: Partial<Record<LoadableName, Strategy>> = {
+/** How each loaded table merges; tables not listed upsert by key. */
+const STRATEGIES: Partial<Record<LoadedTable, Strategy>> = {
   videos: { kind: 'upsert', preserve: ['first_seen_at'] },
   live_streams: { kind: 'upsert', preserve: ['first_seen_at'] },
   players: { kind: 'upsert', preserve: ['first_seen_at'] },
-  session_events: { kind: 'replace', by: ['session_id'] },
+  session_events: { kind: 'replace-from', by: 'session_id', from: 'seq' },
+  watch_spans: { kind: 'replace', by: ['session_id'] },
   // A refetched day's breakdown replaces the stored one, so a dimension value that vanished goes too.
   metric_breakdowns: { kind: 'replace', by: ['day', 'metric', 'breakdown'] },
 };
-
-export type LoadableName = TableName | CheckpointName;
 
 const { VARCHAR, BOOLEAN, INTEGER, BIGINT, DOUBLE, DATE, TIMESTAMPTZ, LIST } = duckdb;
 
@@ -76,44 +82,45 @@ function toValue(type: ColumnType, value: Row[string] | undefined): DuckDBValue 
   }
 }
 
+export function specOf(table: TableName | CheckpointName): TableSpec {
+  return table in TABLES ? TABLES[table as TableName] : CHECKPOINTS[table as CheckpointName];
+}
+
 export class TableLoader {
   readonly spec: TableSpec;
   private readonly types: DuckDBType[];
   private readonly staging: string;
+  private readonly columns: string;
 
   constructor(
     private readonly db: Warehouse,
-    readonly table: LoadableName,
+    readonly table: LoadedTable,
   ) {
-    this.spec = table in TABLES ? TABLES[table as TableName] : CHECKPOINTS[table as CheckpointName];
+    this.spec = specOf(table);
     this.types = this.spec.columns.map((c) => duckType(c.type));
     this.staging = `staging_${table}`;
-  }
-
-  /** The TEMP table rows are staged in; it holds the last load's rows until `clear`. */
-  get stagingTable(): string {
-    return `temp.main.${this.staging}`;
+    this.columns = this.spec.columns.map((c) => c.name).join(', ');
   }
 
   /**
    * Merges `rows` into the table; call inside `db.transaction`. Returns how many rows are new
-   * (keys the table did not have before). The rows stay staged until `clear`, for the model.
+   * (keys the table did not have before).
    */
   async load(rows: Row[]): Promise<number> {
     if (rows.length === 0) return 0;
     // A fresh staging table per load: rows deleted from a TEMP table keep their memory until
     // the table is dropped, and a sync stages gigabytes over its run.
     await this.db.run(
-      `CREATE OR REPLACE TEMP TABLE ${this.staging} AS SELECT * FROM ${qualified(this.spec)} LIMIT 0`,
+      `CREATE OR REPLACE TEMP TABLE ${this.staging} AS SELECT ${this.columns} FROM ${qualified(this.spec)} LIMIT 0`,
     );
     const columns = this.spec.columns;
     const values = rows.map((row) => columns.map((c) => toValue(c.type, row[c.name])));
     await this.db.append(this.staging, this.types, values, 'main', 'temp');
-    return this.merge();
-  }
-
-  async clear(): Promise<void> {
-    await this.db.run(`DROP TABLE IF EXISTS ${this.stagingTable}`);
+    try {
+      return await this.merge();
+    } finally {
+      await this.db.run(`DROP TABLE IF EXISTS temp.main.${this.staging}`);
+    }
   }
 
   private async merge(): Promise<number> {
@@ -122,19 +129,23 @@ export class TableLoader {
     const strategy = STRATEGIES[this.table] ?? { kind: 'upsert' };
     const key = this.spec.key;
     // The same key staged twice in one batch keeps its last version (ON CONFLICT cannot update a row twice).
-    const latest = `SELECT * EXCLUDE (staged_order) FROM (SELECT *, rowid AS staged_order FROM ${staging})
+    const latest = `SELECT ${this.columns} FROM (SELECT *, rowid AS staged_order FROM ${staging})
        QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY staged_order DESC) = 1`;
     const matches = (columns: string[], a: string, b: string) =>
       columns.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
 
-    if (strategy.kind === 'replace') {
-      const replaced = `EXISTS (SELECT 1 FROM ${staging} s WHERE ${matches(strategy.by, 's', 't')})`;
+    if (strategy.kind !== 'upsert') {
+      const replaced =
+        strategy.kind === 'replace'
+          ? `EXISTS (SELECT 1 FROM ${staging} s WHERE ${matches(strategy.by, 's', 't')})`
+          : `EXISTS (SELECT 1 FROM (SELECT ${strategy.by}, min(${strategy.from}) AS first FROM ${staging} GROUP BY 1) s
+               WHERE s.${strategy.by} = t.${strategy.by} AND t.${strategy.from} >= s.first)`;
       const before = await this.db.scalar<bigint>(
         `SELECT count(*) FROM ${target} t WHERE ${replaced}`,
       );
       await this.db.run(`DELETE FROM ${target} t WHERE ${replaced}`);
       const staged = await this.db.scalar<bigint>(`SELECT count(*) FROM (${latest})`);
-      await this.db.run(`INSERT INTO ${target} ${latest}`);
+      await this.db.run(`INSERT INTO ${target} (${this.columns}) ${latest}`);
       return Number(staged) - Number(before);
     }
     const added = await this.db.scalar<bigint>(
@@ -147,7 +158,7 @@ export class TableLoader {
       .map((c) => `${c.name} = excluded.${c.name}`);
     const onConflict = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
     await this.db.run(
-      `INSERT INTO ${target} ${latest} ON CONFLICT (${key.join(', ')}) ${onConflict}`,
+      `INSERT INTO ${target} (${this.columns}) ${latest} ON CONFLICT (${key.join(', ')}) ${onConflict}`,
     );
     return Number(added);
   }

@@ -1,20 +1,63 @@
 /**
- * Creates the warehouse's tables on first use and recognises a viewership warehouse later.
+ * The warehouse's schema version, in DuckDB: created on first use, migrated forward by a writer,
+ * checked by every command before it reads or writes anything.
  *
- * A DuckDB file that already holds other tables but no viewership bookkeeping is someone
- * else's database: it is refused rather than written into.
+ * A DuckDB file that holds other tables but no viewership bookkeeping is someone else's database:
+ * it is refused rather than written into. A warehouse written by a newer viewership is refused
+ * before anything is changed. One written by an older one is migrated by `sync` and `migrate`
+ * (each step in one transaction, so a failure leaves it as it was); read-only commands ask for that.
  */
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Warehouse } from './connection.js';
-import { MASTER_VIEW_SQL } from './model.js';
-import { CHECKPOINTS, createTableSql, INTERNAL_DDL, SCHEMA_VERSION, TABLES } from './schema.js';
+import { MASTER_VIEW_SQL, recomputeFigures } from './model.js';
+import {
+  CHECKPOINTS,
+  createTableSql,
+  INTERNAL_DDL,
+  SCHEMA_VERSION,
+  TABLES,
+  type TableSpec,
+} from './schema.js';
 
-async function hasMeta(db: Warehouse): Promise<boolean> {
+interface Migration {
+  /** The version it brings a warehouse to. */
+  to: number;
+  describe: string;
+  up(db: Warehouse): Promise<void>;
+}
+
+const MIGRATIONS: Migration[] = [
+  {
+    to: 2,
+    describe: 'rejects, run warnings, session source and gone marks, watch spans',
+    async up(db) {
+      // A view depends on sessions: DuckDB alters a table only once nothing depends on it.
+      await db.run('DROP VIEW IF EXISTS main.master');
+      await db.run('ALTER TABLE main.sessions ALTER COLUMN loaded_at DROP NOT NULL');
+      await db.run(`ALTER TABLE main.sessions ADD COLUMN source VARCHAR`);
+      await db.run(`UPDATE main.sessions SET source = 'api'`);
+      await db.run('ALTER TABLE main.sessions ADD COLUMN gone_at TIMESTAMPTZ');
+      await db.run('ALTER TABLE main.sync_runs ADD COLUMN warnings VARCHAR[]');
+      await db.run('ALTER TABLE main.sync_runs ADD COLUMN rejected BIGINT');
+      await db.run('ALTER TABLE main.sync_runs ADD COLUMN skipped JSON');
+      await db.run(createTableSql(TABLES.rejects));
+      await db.run(createTableSql(CHECKPOINTS.watch_spans));
+      await recomputeFigures(db);
+      await db.run(MASTER_VIEW_SQL);
+    },
+  },
+];
+
+async function storedVersion(db: Warehouse): Promise<number | undefined> {
   const n = await db.scalar<bigint>(
     `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'viewership' AND table_name = 'meta'`,
   );
-  return Number(n) > 0;
+  if (Number(n) === 0) return undefined;
+  const value = await db.scalar<string | null>(
+    `SELECT value FROM viewership.meta WHERE key = 'schema_version'`,
+  );
+  return Number(value);
 }
 
 function notAWarehouse(path: string): UsageError {
@@ -24,37 +67,69 @@ function notAWarehouse(path: string): UsageError {
   );
 }
 
-/** Makes sure every table exists; run by `sync` before it writes. */
-export async function ensureSchema(db: Warehouse): Promise<void> {
-  if (!(await hasMeta(db))) {
-    const others = await db.scalar<bigint>(
-      `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database()`,
-    );
-    if (Number(others) > 0) throw notAWarehouse(db.path);
-  }
-  await db.transaction(async () => {
-    for (const sql of INTERNAL_DDL) await db.run(sql);
-    for (const spec of [...Object.values(TABLES), ...Object.values(CHECKPOINTS)]) {
-      if (!('view' in spec)) await db.run(createTableSql(spec));
-    }
-    await db.run(MASTER_VIEW_SQL);
-    await db.run(
-      `INSERT INTO viewership.meta VALUES ('schema_version', $1), ('created_by', $2) ON CONFLICT DO NOTHING`,
-      [String(SCHEMA_VERSION), `viewership ${VERSION}`],
-    );
-  });
-  const version = Number(
-    await db.scalar<string>(`SELECT value FROM viewership.meta WHERE key = 'schema_version'`),
+function newer(path: string, version: number): UsageError {
+  return new UsageError(
+    `${path} was written by a newer viewership (schema ${version}; this one knows ${SCHEMA_VERSION})`,
+    'Upgrade viewership to use it; nothing was changed.',
   );
-  if (version > SCHEMA_VERSION) {
-    throw new UsageError(
-      `${db.path} was written by a newer viewership (schema ${version}, this one knows ${SCHEMA_VERSION})`,
-      'Upgrade viewership to read it.',
-    );
-  }
 }
 
-/** For read-only commands: refuses anything that is not a viewership warehouse. */
+async function create(db: Warehouse): Promise<void> {
+  const others = await db.scalar<bigint>(
+    `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database()`,
+  );
+  if (Number(others) > 0) throw notAWarehouse(db.path);
+  await db.transaction(async () => {
+    for (const sql of INTERNAL_DDL) await db.run(sql);
+    const specs: TableSpec[] = [...Object.values(TABLES), ...Object.values(CHECKPOINTS)];
+    for (const spec of specs) if (!spec.view) await db.run(createTableSql(spec));
+    await db.run(MASTER_VIEW_SQL);
+    await db.run(`INSERT INTO viewership.meta VALUES ('schema_version', $1), ('created_by', $2)`, [
+      String(SCHEMA_VERSION),
+      `viewership ${VERSION}`,
+    ]);
+  });
+}
+
+/** Brings the warehouse to SCHEMA_VERSION, one transaction per step; returns the steps taken. */
+async function migrate(db: Warehouse, from: number): Promise<string[]> {
+  const done: string[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.to <= from) continue;
+    await db.transaction(async () => {
+      await migration.up(db);
+      await db.run(`UPDATE viewership.meta SET value = $1 WHERE key = 'schema_version'`, [
+        String(migration.to),
+      ]);
+    });
+    done.push(`schema ${migration.to}: ${migration.describe}`);
+  }
+  return done;
+}
+
+/** For writers (sync, collect, migrate): creates or migrates the warehouse; returns the steps. */
+export async function ensureSchema(db: Warehouse): Promise<string[]> {
+  const version = await storedVersion(db);
+  if (version === undefined) {
+    await create(db);
+    return [];
+  }
+  if (!Number.isInteger(version) || version < 1) throw notAWarehouse(db.path);
+  if (version > SCHEMA_VERSION) throw newer(db.path, version);
+  return version < SCHEMA_VERSION ? migrate(db, version) : [];
+}
+
+/** For read-only commands: a viewership warehouse at this version, or a message naming the fix. */
 export async function assertWarehouse(db: Warehouse): Promise<void> {
-  if (!(await hasMeta(db))) throw notAWarehouse(db.path);
+  const version = await storedVersion(db);
+  if (version === undefined || !Number.isInteger(version) || version < 1) {
+    throw notAWarehouse(db.path);
+  }
+  if (version > SCHEMA_VERSION) throw newer(db.path, version);
+  if (version < SCHEMA_VERSION) {
+    throw new UsageError(
+      `${db.path} was written by an older viewership (schema ${version}; this one reads ${SCHEMA_VERSION})`,
+      `Upgrade it with: viewership migrate --db ${db.path} (a sync upgrades it too).`,
+    );
+  }
 }

@@ -63,7 +63,8 @@ export const SESSION_COLUMNS: Column[] = [
   col('asset_type', 'VARCHAR', true),
   col('asset_id', 'VARCHAR', true),
   col('asset_title', 'VARCHAR'),
-  col('loaded_at', 'TIMESTAMPTZ', true),
+  // The spec does not require it: a session the API sends without one is kept, undated.
+  col('loaded_at', 'TIMESTAMPTZ'),
   col('ended_at', 'TIMESTAMPTZ'),
   col('country', 'VARCHAR'),
   col('country_code', 'VARCHAR'),
@@ -82,6 +83,11 @@ export const SESSION_COLUMNS: Column[] = [
   col('client_name', 'VARCHAR'),
   col('client_version', 'VARCHAR'),
   col('raw', 'JSON', true),
+  // Added by schema 2, hence after `raw`: a migrated warehouse has them in the same place.
+  /** Where the row came from: `api` (sync) or `collector` (viewership collect). */
+  col('source', 'VARCHAR'),
+  /** When the API answered 404 for the session's own route: it is gone, its history stays. */
+  col('gone_at', 'TIMESTAMPTZ'),
 ];
 
 export const MASTER_METRIC_COLUMNS: Column[] = [
@@ -231,6 +237,26 @@ export const TABLES = {
       col('rows_added_by_table', 'JSON'),
       col('missing_generations', 'VARCHAR[]'),
       col('error', 'VARCHAR'),
+      col('warnings', 'VARCHAR[]'),
+      col('rejected', 'BIGINT'),
+      col('skipped', 'JSON'),
+    ],
+  },
+  rejects: {
+    name: 'rejects',
+    description:
+      'What the API sent that could not be read: one row per item or answer, with why and the body as sent.',
+    key: ['run_id', 'seq'],
+    dayColumn: 'rejected_at',
+    columns: [
+      col('run_id', 'INTEGER', true),
+      col('seq', 'INTEGER', true),
+      col('rejected_at', 'TIMESTAMPTZ', true),
+      col('endpoint', 'VARCHAR', true),
+      col('request', 'JSON', true),
+      col('reason', 'VARCHAR', true),
+      // Text, not JSON: an answer that could not be read may not be JSON at all.
+      col('raw', 'VARCHAR'),
     ],
   },
 } satisfies Record<string, TableSpec>;
@@ -254,7 +280,7 @@ export function qualified(spec: TableSpec): string {
 }
 
 /** Bumped when a migration is added; stored in viewership.meta. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * Checkpoints of incremental sync, in the `viewership` schema, apart from the contract's tables.
@@ -296,6 +322,18 @@ export const CHECKPOINTS = {
     description: 'Per-session figures of the events, kept beside master.',
     key: ['session_id'],
     columns: [col('session_id', 'VARCHAR', true), ...MASTER_METRIC_COLUMNS],
+  },
+  // Where each session watched (see figures.ts): audience retention is drawn from these.
+  watch_spans: {
+    name: 'watch_spans',
+    schema: 'viewership',
+    description: 'Per session, the merged stretches of the video it played, by position.',
+    key: ['session_id', 'start_position'],
+    columns: [
+      col('session_id', 'VARCHAR', true),
+      col('start_position', 'DOUBLE', true),
+      col('end_position', 'DOUBLE', true),
+    ],
   },
   // A part of a day's Analytics API data is stored; `final` once the day was safely over.
   metric_checkpoints: {

@@ -6,7 +6,7 @@ import type { Row as LoadRow } from '../../src/warehouse/schema.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { TableLoader } from '../../src/warehouse/load.js';
 import { ensureSchema } from '../../src/warehouse/migrate.js';
-import { rebuildMaster, refreshAssetTitles } from '../../src/warehouse/model.js';
+import { recomputeFigures, refreshAssetTitles } from '../../src/warehouse/model.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const us = (iso: string) => BigInt(Date.parse(iso)) * 1000n;
@@ -226,7 +226,7 @@ async function buildWarehouse(): Promise<Warehouse> {
         raw: '{}',
       },
     ]);
-    await rebuildMaster(db);
+    await recomputeFigures(db);
     await refreshAssetTitles(db);
   });
   return db;

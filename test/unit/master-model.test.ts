@@ -3,7 +3,7 @@ import { watchStats, type WatchEvent } from '../../src/emulator/watch-stats.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { TableLoader } from '../../src/warehouse/load.js';
 import { ensureSchema } from '../../src/warehouse/migrate.js';
-import { rebuildMaster } from '../../src/warehouse/model.js';
+import { recomputeFigures } from '../../src/warehouse/model.js';
 import type { Row } from '../../src/warehouse/schema.js';
 
 /** A small seeded PRNG so the property test is reproducible. */
@@ -81,7 +81,7 @@ describe('master model (SQL) against the reference rule', () => {
     await db.transaction(async () => {
       await new TableLoader(db, 'sessions').load(sessionRows);
       await new TableLoader(db, 'session_events').load(eventRows);
-      await rebuildMaster(db);
+      await recomputeFigures(db);
     });
     const rows = await db.rows<Record<string, number | boolean | null | string>>(
       `SELECT session_id, event_count, play_count, pause_count, resume_count, seek_count, ended,

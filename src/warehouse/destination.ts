@@ -1,0 +1,125 @@
+/**
+ * What a sync needs from the store it loads into, and nothing more: the destination owns its
+ * tables, its SQL and its bookkeeping (runs, checkpoints, gone-marks), as dlt's destinations own
+ * their load and state tables. The pipeline (src/sync) asks questions and hands over batches; it
+ * never writes SQL, so DuckDB and PostgreSQL stores are interchangeable behind this interface.
+ */
+import type { Day } from '../calendar.js';
+import type { AssetType, Row, TableName } from './schema.js';
+
+/** Tables and checkpoints a sync loads, in the order a commit loads them. */
+export const LOAD_ORDER = [
+  'videos',
+  'live_streams',
+  'players',
+  'sessions',
+  'session_events',
+  'session_stats',
+  'watch_spans',
+  'metric_timeseries',
+  'metric_breakdowns',
+  'rejects',
+  'asset_checkpoints',
+  'session_checkpoints',
+  'metric_checkpoints',
+] as const;
+
+export type LoadedTable = (typeof LOAD_ORDER)[number];
+
+export type CatalogTable = 'videos' | 'live_streams' | 'players';
+
+/**
+ * Bookkeeping applied after a batch's rows, in the same transaction. Times are ms since the epoch.
+ * - `listing-complete`: a catalog listing was read to its end at `at`: whatever it did not list
+ *   is gone (never deleted: its history stays).
+ * - `asset-gone` / `session-gone`: the API answered 404 on its own route.
+ * - `refresh-titles`: sessions carry their asset's current title.
+ */
+export type Mark =
+  | { kind: 'listing-complete'; table: CatalogTable; at: number }
+  | { kind: 'asset-gone'; assetType: AssetType; assetId: string; at: number }
+  | { kind: 'session-gone'; sessionId: string; at: number }
+  | { kind: 'refresh-titles' };
+
+export interface LoadBatch {
+  rows: ReadonlyMap<LoadedTable, Row[]>;
+  marks: readonly Mark[];
+}
+
+/** Rows new to each table (keys it did not have before). */
+export type RowsAdded = Partial<Record<TableName, number>>;
+
+export interface RunStart {
+  startedAt: number;
+  /** Where the data comes from, without credentials. */
+  baseUrl: string;
+  from: Day | undefined;
+  to: Day | undefined;
+}
+
+export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
+
+export interface RunEnd {
+  status: RunStatus;
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  rowsAdded: RowsAdded;
+  missingGenerations: string[];
+  warnings: string[];
+  rejected: number;
+  /** Work a run did not do because its checkpoints said it was done, by kind. */
+  skipped: Record<string, number>;
+  error?: string;
+}
+
+/** One video or live stream and how far its sessions have been listed. */
+export interface AssetState {
+  type: AssetType;
+  id: string;
+  title: string | null;
+  created: Day | null;
+  syncedFrom: Day | null;
+  syncedThrough: Day | null;
+  /** The day of its oldest session still open (no end yet), if any. */
+  openSince: Day | null;
+}
+
+export interface PendingSession {
+  sessionId: string;
+  /** The session had ended when listed: its events, once stored, are final. */
+  ended: boolean;
+}
+
+export interface Destination {
+  readonly kind: 'duckdb' | 'postgres';
+  /** How messages name it: a file path, or a URL without its password. */
+  readonly label: string;
+
+  /**
+   * Creates the tables, or migrates them (returning the steps taken); refuses a store that is
+   * someone else's or written by a newer viewership, before changing anything.
+   */
+  prepare(): Promise<string[]>;
+
+  /** Records a run as started (and any run left `running` by a dead process as interrupted). */
+  beginRun(start: RunStart): Promise<number>;
+  endRun(runId: number, end: RunEnd): Promise<void>;
+
+  /** Every video and live stream not gone, with its listing checkpoint. */
+  assets(): Promise<AssetState[]>;
+  /** The earliest creation day in the catalog: where an asset without one starts. */
+  historyStart(): Promise<Day | null>;
+  /** Sessions whose events are not stored for good, by id, after `after` (keyset paging). */
+  pendingSessions(after: string, limit: number): Promise<PendingSession[]>;
+  countPendingSessions(): Promise<number>;
+  /** Days of Analytics API data stored for good between `first` and `last`. */
+  finalMetricDays(first: Day, last: Day): Promise<Set<Day>>;
+  /** When assets were first listed today (ms) and the newest session stored (ms), if any. */
+  todaysListing(today: Day): Promise<{ listedAt: number | null; newestSession: number | null }>;
+
+  /** Loads a batch atomically: its rows, then its marks; returns the rows new to each table. */
+  commit(batch: LoadBatch): Promise<RowsAdded>;
+
+  close(): Promise<void>;
+}
