@@ -6,7 +6,6 @@ import type { Warehouse } from '../warehouse/connection.js';
 import { chartById, CHARTS, SOURCES, type ChartDef } from './shared/charts.js';
 import { dayNumber, isoDay } from '../calendar.js';
 import { finalize } from './shared/finalize.js';
-import { hasSpans } from './retention.js';
 import {
   aggregateAnswers,
   aggregateSql,
@@ -117,7 +116,6 @@ export async function readFacts(db: Warehouse, range: DayRange = {}): Promise<Wa
     countries: await countriesOf(db),
     lastSync: await lastSyncOf(db),
     sessions: assets.reduce((n, a) => n + a.sessions, 0),
-    playStretches: await hasSpans(db),
   };
 }
 

@@ -128,7 +128,7 @@ export async function buildReportData(
     };
     if (last || jsonForScript(data).length <= budget) break;
   }
-  data!.retention = await retentionOf(db, facts.assets, facts.playStretches);
+  data!.retention = await retentionOf(db, facts.assets);
   data!.sessions = await sampleSessions(db, facts.sessions);
   // Without per-asset cubes the picker has nothing to offer.
   if (data!.by === 'type') data!.meta.assets = [];
@@ -192,14 +192,10 @@ async function sampleSessions(db: Warehouse, total: number): Promise<ReportSessi
 async function retentionOf(
   db: Warehouse,
   assets: ReportData['meta']['assets'],
-  spans: boolean,
 ): Promise<Record<string, Retention>> {
   const out: Record<string, Retention> = {};
   for (const asset of assets.slice(0, SAMPLE.retentionAssets)) {
-    out[asset.id] = await retention(db, { type: 'all', asset: asset.id }, asset.type, {
-      table: SCOPE_TABLE,
-      spans,
-    });
+    out[asset.id] = await retention(db, { type: 'all', asset: asset.id }, asset.type, SCOPE_TABLE);
   }
   return out;
 }

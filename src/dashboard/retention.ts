@@ -39,15 +39,6 @@ export function liveStep(seconds: number): number {
   return LIVE_STEPS.find((s) => s >= raw) ?? Math.ceil(raw / 86_400) * 86_400;
 }
 
-/** Whether the warehouse has play stretches (warehouses from before they existed do not). */
-export async function hasSpans(db: Warehouse): Promise<boolean> {
-  const n = await db.scalar<bigint>(
-    `SELECT count(*) FROM information_schema.tables
-     WHERE table_schema = 'viewership' AND table_name = 'watch_spans'`,
-  );
-  return Number(n) > 0;
-}
-
 /** Running sums of +1/−1 marks by point index, from 0 to `last`. */
 function runningSum(marks: Array<{ k: number; d: number }>, last: number): number[] {
   const delta = new Array<number>(last + 1).fill(0);
@@ -111,7 +102,7 @@ export async function liveViewers(
       SELECT epoch_us(loaded_at) / 1e6 AS l,
         greatest(epoch_us(loaded_at) / 1e6,
           coalesce(epoch_us(ended_at) / 1e6, epoch_us(loaded_at) / 1e6 + coalesce(watch_seconds, 0))) AS e
-      FROM ${table} ${c.where()})`;
+      FROM ${table} ${c.where()} ${c.parts.length > 0 ? 'AND' : 'WHERE'} loaded_at IS NOT NULL)`;
   const [span] = await db.jsonRows<{ n: number; lo: number | null; hi: number | null }>(
     `${scope} SELECT count(*)::DOUBLE AS n, min(l)::DOUBLE AS lo, max(e)::DOUBLE AS hi FROM s`,
     c.params,
@@ -142,17 +133,13 @@ export async function liveViewers(
   };
 }
 
-export const NO_SPANS =
-  'This warehouse keeps no play stretches yet (viewership.watch_spans): sync it with this version of viewership to see retention.';
-
 export async function retention(
   db: Warehouse,
   filter: Filter & { asset: string },
   type: 'video' | 'live_stream',
-  options: { table?: string; spans: boolean },
+  table = BY_ASSET_TABLE,
 ): Promise<Retention> {
-  const table = options.table ?? BY_ASSET_TABLE;
-  if (type === 'live_stream') return liveViewers(db, filter, table);
-  if (!options.spans) return { kind: 'none', asset: filter.asset, reason: NO_SPANS };
-  return videoRetention(db, filter, table);
+  return type === 'live_stream'
+    ? liveViewers(db, filter, table)
+    : videoRetention(db, filter, table);
 }

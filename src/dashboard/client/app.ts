@@ -30,13 +30,12 @@ declare global {
   }
 }
 
-/** A view the metadata can answer: days inside the extent, an asset that exists. */
+/** A view the metadata can answer: days in order, an asset that exists. */
 function fitView(view: View, meta: Meta): View {
   const f: View = { ...view };
   const extent = meta.extent;
   if (!extent) return { type: f.type };
-  if (f.from && (f.from < extent.from || f.from > extent.to)) delete f.from;
-  if (f.to && (f.to > extent.to || f.to < extent.from)) delete f.to;
+  // Days outside the data stay: a link for an empty range shows that it is empty.
   if (f.from && f.to && f.from > f.to) delete f.from;
   if (f.asset && !meta.assets.some((a) => a.id === f.asset)) delete f.asset;
   return f;

@@ -133,6 +133,8 @@ const retention: OwnRenderer = {
     const drawn = drawRetention(ctx, answer);
     const card = body.closest('section');
     card?.querySelector('h2')?.replaceChildren(drawn.title);
+    card?.querySelector('.vw-sub')?.replaceChildren(drawn.subtitle);
+    card?.setAttribute('aria-label', drawn.title);
     if (drawn.chart instanceof Element) labelChart(drawn.chart, drawn.title);
     const note =
       ctx.source.retentionNote && (ctx.view.from || ctx.view.to)

@@ -18,7 +18,6 @@ import {
   formatDuration,
   formatInt,
   formatTime,
-  truncateLabel,
   valueLabel,
 } from './format.js';
 import type { RenderContext } from './charts/context.js';
@@ -41,10 +40,18 @@ const SORTABLE: Array<[SessionSort, string]> = [
   ['ended', 'Ended'],
 ];
 
+const SORT_NAMES: Record<SessionSort, string> = {
+  time: 'time',
+  country: 'country',
+  device: 'device',
+  watch: 'watch time',
+  ended: 'whether it ended',
+};
+
 function model(ctx: RenderContext, rows: SessionRow[]): TableModel {
   const title = (r: SessionRow) => ctx.labels.get(assetKey(r.asset_type, r.asset_id)) ?? r.asset_id;
   const columns: Column[] = [
-    { label: 'Time (UTC)', format: (v) => formatTime(String(v)) },
+    { label: 'Time (UTC)', format: (v) => (v ? formatTime(String(v)) : '–') },
     { label: 'Session' },
     { label: 'Video or live stream' },
     { label: 'Country', format: (v) => countryName(ctx.meta, (v as string | null) ?? null) },
@@ -60,7 +67,6 @@ function model(ctx: RenderContext, rows: SessionRow[]): TableModel {
     const id = String(row[1]);
     return { href: ctx.href({ ...ctx.view, session: id }), onClick: () => ctx.openSession(id) };
   };
-  columns[2]!.format = (v) => truncateLabel(String(v), 48);
   return {
     columns,
     rows: rows.map((r) => [
@@ -102,6 +108,7 @@ export async function mountExplorer(
   const note = ctx.source.sessionsNote
     ? h('p', { className: 'vw-note-box' }, ctx.source.sessionsNote)
     : null;
+  clear(body);
   body.append(
     h('div', { className: 'vw-data-bar' }, search, csv),
     note ?? '',
@@ -130,8 +137,9 @@ export async function mountExplorer(
     summary.textContent =
       page.total === 0
         ? 'No session matches.'
-        : `${formatInt(first)}–${formatInt(last)} of ${formatInt(page.total)} sessions, by ${SORTABLE.find(([s]) => s === state.sort)![1].toLowerCase()} (${direction})`;
+        : `${formatInt(first)}–${formatInt(last)} of ${formatInt(page.total)} sessions, by ${SORT_NAMES[state.sort]} (${direction})`;
     const table = tableElement(model(ctx, page.rows), 'Sessions');
+    table.classList.add('vw-sessions');
     // Sortable headers are buttons; aria-sort says which one sorts, and how.
     table.querySelectorAll('th').forEach((th) => {
       const sort = SORTABLE.find(([, label]) => th.textContent?.startsWith(label))?.[0];

@@ -12,6 +12,7 @@ import type { RenderContext } from './charts/context.js';
 import type { TableModel } from './table.js';
 
 export interface Drawn {
+  subtitle: string;
   chart: Node | null;
   summary: Node[];
   table: TableModel | null;
@@ -20,9 +21,12 @@ export interface Drawn {
 
 function video(ctx: RenderContext, r: VideoRetention): Drawn {
   const title = 'Audience retention';
+  const subtitle =
+    'Share of the sessions that played still watching at each position of the video (red: drop-offs)';
   if (r.played === 0) {
     return {
       title,
+      subtitle,
       chart: null,
       table: null,
       summary: [
@@ -75,14 +79,14 @@ function video(ctx: RenderContext, r: VideoRetention): Drawn {
           `${formatPosition(p.position)}: ${formatPercent(p.share)} still watching (${formatInt(p.viewers)} sessions)`,
       }),
       Plot.ruleX(drops, { x: 'position', stroke: '#eb3b5a', strokeDasharray: '4 3' }),
-      Plot.text(drops, {
+      Plot.dot(drops, {
         x: 'position',
-        y: 1,
-        text: (d: (typeof drops)[number]) => `−${formatPercent(d.share)}`,
+        y: (d: (typeof drops)[number]) =>
+          (r.viewers[Math.round(d.position / r.step)] ?? 0) / r.played,
+        r: 4,
         fill: '#eb3b5a',
-        dy: -4,
-        textAnchor: 'start',
-        dx: 3,
+        title: (d: (typeof drops)[number]) =>
+          `drop-off at ${formatPosition(d.position)}: −${formatPercent(d.share)} of the sessions that played`,
       }),
       Plot.ruleY([0]),
     ],
@@ -102,6 +106,7 @@ function video(ctx: RenderContext, r: VideoRetention): Drawn {
   ];
   return {
     title,
+    subtitle,
     chart,
     summary,
     table: {
@@ -121,9 +126,11 @@ function video(ctx: RenderContext, r: VideoRetention): Drawn {
 
 function live(ctx: RenderContext, r: LiveViewers): Drawn {
   const title = 'Concurrent viewers';
+  const subtitle = 'Live stream: sessions open (loaded, not yet ended) in each interval, UTC';
   if (r.viewers.length === 0) {
     return {
       title,
+      subtitle,
       chart: null,
       table: null,
       summary: [h('p', { className: 'vw-none' }, 'No sessions in this view.')],
@@ -152,6 +159,7 @@ function live(ctx: RenderContext, r: LiveViewers): Drawn {
   });
   return {
     title,
+    subtitle,
     chart,
     summary: [
       h(
@@ -174,11 +182,5 @@ function live(ctx: RenderContext, r: LiveViewers): Drawn {
 
 export function drawRetention(ctx: RenderContext, r: Retention): Drawn {
   if (r.kind === 'video') return video(ctx, r);
-  if (r.kind === 'live') return live(ctx, r);
-  return {
-    title: 'Audience retention',
-    chart: null,
-    table: null,
-    summary: [h('p', { className: 'vw-none' }, r.reason)],
-  };
+  return live(ctx, r);
 }

@@ -37,7 +37,7 @@ export function sessionFacts(ctx: RenderContext, d: SessionDetail): Node {
     'p',
     { className: 'vw-facts' },
     h('strong', {}, label),
-    ` · session ${s.session_id} · ${formatTime(s.loaded_at)} UTC · ${place} · ${valueLabel(s.device_type)}, ${valueLabel(s.os_name)}, ${valueLabel(s.client_name)} · watched ${formatDuration(s.watch_seconds)}${s.ended ? ' · reached the end' : ''}`,
+    ` · session ${s.session_id} · ${s.loaded_at ? `${formatTime(s.loaded_at)} UTC` : 'time unknown'} · ${place} · ${valueLabel(s.device_type)}, ${valueLabel(s.os_name)}, ${valueLabel(s.client_name)} · watched ${formatDuration(s.watch_seconds)}${s.ended ? ' · reached the end' : ''}`,
   );
 }
 

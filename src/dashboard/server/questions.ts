@@ -23,7 +23,6 @@ const WAITING: Meta = {
   countries: {},
   lastSync: null,
   sessions: 0,
-  playStretches: false,
 };
 
 export function snapshotAnswers(store: SnapshotStore, cache = new AnswerCache()): Answers {
@@ -89,10 +88,7 @@ export function snapshotAnswers(store: SnapshotStore, cache = new AnswerCache())
       if (!asset) return undefined;
       return cached(
         `retention|${filterKey(filter)}`,
-        (s) =>
-          retention(s.db, { ...filter, asset: asset.id }, asset.type, {
-            spans: s.facts.playStretches,
-          }),
+        (s) => retention(s.db, { ...filter, asset: asset.id }, asset.type),
         () => null,
       );
     },

@@ -150,15 +150,16 @@ export class SnapshotStore {
     const before = await this.source.signature();
     if (before === undefined) return 'missing';
     if (before === this.copied) return 'unchanged';
-    const version = ++this.counter;
-    const target = join(this.dir, `snapshot-${version}.duckdb`);
+    // Versions count the snapshots swapped in: a locked attempt leaves no file and no number.
+    const target = join(this.dir, `snapshot-${this.counter + 1}.duckdb`);
     try {
       const produced = await this.source.produce(target);
       if (produced === 'locked') {
         removeCopy(target);
         return 'locked';
       }
-      await this.swapIn(target, version);
+      await this.swapIn(target, this.counter + 1);
+      this.counter += 1;
       this.copied = produced.signature;
       return 'updated';
     } catch (error) {

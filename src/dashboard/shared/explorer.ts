@@ -80,9 +80,10 @@ export function compareSessions(sort: SessionSort, dir: SortDir) {
 }
 
 export function matchesFilter(row: SessionRow, filter: Filter): boolean {
-  const day = row.loaded_at.slice(0, 10);
-  if (filter.from && day < filter.from) return false;
-  if (filter.to && day > filter.to) return false;
+  // A session without a time is in no range of days (as in SQL, where its day is NULL).
+  const day = row.loaded_at?.slice(0, 10);
+  if (filter.from && (!day || day < filter.from)) return false;
+  if (filter.to && (!day || day > filter.to)) return false;
   if (filter.type !== 'all' && row.asset_type !== filter.type) return false;
   if (filter.asset && row.asset_id !== filter.asset) return false;
   return true;

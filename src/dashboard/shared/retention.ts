@@ -14,16 +14,24 @@ export interface DropOff {
 /**
  * The biggest falls between neighbouring points, largest first: where viewers leave. The fall
  * into the video's last point is the video ending, not viewers leaving, so it is left out, and
- * so is any fall under 2% of the sessions that played.
+ * so is any fall under 2% of the sessions that played. Falls closer than a tenth of the video
+ * to a bigger one are the same drop-off, not another.
  */
 export function dropOffs(r: VideoRetention, n = 3): DropOff[] {
   if (r.played === 0) return [];
-  const falls: DropOff[] = [];
+  const falls: Array<DropOff & { i: number }> = [];
   for (let i = 0; i + 2 < r.viewers.length; i++) {
     const share = (r.viewers[i]! - r.viewers[i + 1]!) / r.played;
-    if (share >= 0.02) falls.push({ position: i * r.step, share });
+    if (share >= 0.02) falls.push({ i, position: i * r.step, share });
   }
-  return falls.sort((a, b) => b.share - a.share || a.position - b.position).slice(0, n);
+  falls.sort((a, b) => b.share - a.share || a.i - b.i);
+  const apart = Math.max(1, Math.round(r.viewers.length / 10));
+  const chosen: Array<DropOff & { i: number }> = [];
+  for (const f of falls) {
+    if (chosen.length >= n) break;
+    if (chosen.every((c) => Math.abs(c.i - f.i) >= apart)) chosen.push(f);
+  }
+  return chosen.map(({ position, share }) => ({ position, share }));
 }
 
 export interface Stretch {

@@ -42,8 +42,6 @@ export interface Meta {
   countries: Record<string, string>;
   lastSync: { finishedAt: string; status: string } | null;
   sessions: number;
-  /** Whether the warehouse has play stretches (viewership.watch_spans), which retention needs. */
-  playStretches: boolean;
 }
 
 /** GET /api/data: every chart's rows for one filter, keyed by chart id. */
@@ -91,8 +89,8 @@ export interface SessionRow {
   session_id: string;
   asset_type: AssetType;
   asset_id: string;
-  /** ISO 8601, UTC, to the second. */
-  loaded_at: string;
+  /** ISO 8601, UTC, to the second; null when the API gave none. */
+  loaded_at: string | null;
   country_code: string | null;
   city: string | null;
   device_type: string | null;
@@ -156,11 +154,4 @@ export interface LiveViewers {
   viewers: number[];
 }
 
-/** No retention to draw, and why (a warehouse from before play stretches were kept). */
-export interface NoRetention {
-  kind: 'none';
-  asset: string;
-  reason: string;
-}
-
-export type Retention = VideoRetention | LiveViewers | NoRetention;
+export type Retention = VideoRetention | LiveViewers;

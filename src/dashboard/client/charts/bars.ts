@@ -48,7 +48,8 @@ function linkBars(chart: Element, bars: Bar[]): void {
   });
 }
 
-const CHAR_PX = 6.4;
+/** Width of an average character of the axis font, with a margin: a label must never be cut. */
+const CHAR_PX = 7;
 
 function barChart(
   ctx: RenderContext,
@@ -60,12 +61,21 @@ function barChart(
   },
 ): Node | null {
   if (bars.length === 0) return null;
-  const labels = new Map(bars.map((b) => [b.key, truncateLabel(b.label, 34, b.id)]));
+  // A label that carries an id (a duplicate title) gets room for the id and some of the title,
+  // as much as a left margin of up to 55% of the chart holds.
+  const room = Math.max(240, ctx.width * 0.55);
+  const fits = Math.floor((room - 12) / CHAR_PX);
+  const labels = new Map(
+    bars.map((b) => {
+      const wanted = b.id && b.label.endsWith(b.id) ? 34 + Math.min(b.id.length, 26) : 34;
+      return [b.key, truncateLabel(b.label, Math.min(wanted, fits), b.id)];
+    }),
+  );
   const longest = Math.max(...[...labels.values()].map((l) => l.length));
   const chart = Plot.plot({
     width: ctx.width,
     height: 24 * bars.length + 30,
-    marginLeft: Math.min(240, Math.max(60, Math.round(longest * CHAR_PX) + 12)),
+    marginLeft: Math.min(room, Math.max(60, Math.round(longest * CHAR_PX) + 12)),
     marginRight: 64,
     x: { label: axis.label, grid: true, tickFormat: axis.tick, axis: 'top' },
     y: {
