@@ -26,7 +26,7 @@ import { readFacts } from './queries.js';
 import { retention } from './retention.js';
 import { SOURCES } from './shared/charts.js';
 import type { ReportSessions } from './shared/cube.js';
-import { cubeSql, sessionConditions, type CubeShape } from './sql.js';
+import { cubeSql, sessionConditions, spansByAssetSql, type CubeShape } from './sql.js';
 import type { Retention, Row, SessionEvent, SessionRow } from './shared/types.js';
 
 /** Bytes of the cubes at most; with the sessions' budget and the app, the file stays < 8 MB. */
@@ -78,7 +78,7 @@ async function cubeRowCount(
   let rows = 0;
   let cells = 0;
   for (const chart of CHARTS) {
-    const { sql, params } = cubeSql(chart, shape, range);
+    const { sql, params } = cubeSql(chart, shape, range, SCOPE_TABLE);
     const [row] = await db.jsonRows<{ n: number }>(
       `SELECT count(*)::DOUBLE AS n FROM (${sql})`,
       params,
@@ -96,8 +96,9 @@ export async function buildReportData(
   range: { from?: string; to?: string } = {},
   budget = DEFAULT_DATA_BUDGET,
 ): Promise<ReportData> {
-  const facts = await readFacts(db, range);
+  // Master is a view joining sessions with their figures: joined once here, read many times.
   await scopeSessions(db, range);
+  const facts = await readFacts(db, range, SCOPE_TABLE);
   const meta = {
     version: 1,
     state: 'ready' as const,
@@ -114,7 +115,7 @@ export async function buildReportData(
     const dict = new Dictionary();
     const cubes: ReportData['cubes'] = {};
     for (const chart of CHARTS) {
-      const { sql, params } = cubeSql(chart, shape, range);
+      const { sql, params } = cubeSql(chart, shape, range, SCOPE_TABLE);
       cubes[chart.id] = encodeCube(chart, shape.by, await db.jsonRows<Row>(sql, params), dict);
     }
     data = {
@@ -144,6 +145,7 @@ async function scopeSessions(db: Warehouse, range: { from?: string; to?: string 
      ORDER BY asset_id, loaded_at`,
     c.params,
   );
+  await db.run(spansByAssetSql('report_spans', SCOPE_TABLE));
 }
 
 async function sampleSessions(db: Warehouse, total: number): Promise<ReportSessions> {
@@ -195,7 +197,10 @@ async function retentionOf(
 ): Promise<Record<string, Retention>> {
   const out: Record<string, Retention> = {};
   for (const asset of assets.slice(0, SAMPLE.retentionAssets)) {
-    out[asset.id] = await retention(db, { type: 'all', asset: asset.id }, asset.type, SCOPE_TABLE);
+    out[asset.id] = await retention(db, { type: 'all', asset: asset.id }, asset.type, {
+      sessions: SCOPE_TABLE,
+      spans: 'temp.main.report_spans',
+    });
   }
   return out;
 }

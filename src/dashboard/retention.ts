@@ -16,9 +16,8 @@
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import type { Filter, LiveViewers, Retention, VideoRetention } from './shared/types.js';
-import { BY_ASSET_TABLE, sessionConditions } from './sql.js';
+import { BY_ASSET_TABLE, sessionConditions, SPANS_BY_ASSET_TABLE } from './sql.js';
 
-export const SPANS_TABLE = 'viewership.watch_spans';
 /** About this many points along a video, or intervals over a live stream's time. */
 const POINTS = 100;
 const LIVE_INTERVALS = 120;
@@ -47,28 +46,28 @@ function runningSum(marks: Array<{ k: number; d: number }>, last: number): numbe
   return delta.map((d) => (sum += d));
 }
 
+/** Where retention reads: serve's per-snapshot copies sorted by asset, or a report's. */
+export interface RetentionTables {
+  /** master's columns (session_id, asset, loaded_at, ended_at, watch_seconds). */
+  sessions: string;
+  /** asset_id, day, a (start position), b (end position): see sql.ts spansByAssetSql. */
+  spans: string;
+}
+
+const SERVE_TABLES: RetentionTables = { sessions: BY_ASSET_TABLE, spans: SPANS_BY_ASSET_TABLE };
+
 export async function videoRetention(
   db: Warehouse,
   filter: Filter & { asset: string },
-  table = BY_ASSET_TABLE,
+  tables = SERVE_TABLES,
 ): Promise<VideoRetention> {
   const c = sessionConditions(filter);
-  const scope = `WITH s AS (SELECT session_id, watch_seconds FROM ${table} ${c.where()}),
-    sp AS (SELECT w.session_id, w.start_position AS a, w.end_position AS b, s.watch_seconds
-           FROM ${SPANS_TABLE} w JOIN s USING (session_id)
-           WHERE w.end_position > w.start_position)`;
-  const [stats] = await db.jsonRows<{
-    sessions: number;
-    played: number;
-    watch: number | null;
-    longest: number | null;
-  }>(
-    `${scope}
-     SELECT (SELECT count(*) FROM s)::DOUBLE AS sessions,
-       count(DISTINCT session_id)::DOUBLE AS played,
-       (SELECT sum(watch_seconds) FROM s WHERE session_id IN (SELECT session_id FROM sp))::DOUBLE AS watch,
-       max(b)::DOUBLE AS longest
-     FROM sp`,
+  // A session played iff it has a span of positive length iff its watch_seconds is positive
+  // (both are the sum of the stretches it counted): so the figures need no spans.
+  const [stats] = await db.jsonRows<{ sessions: number; played: number; watch: number | null }>(
+    `SELECT count(*)::DOUBLE AS sessions, count_if(watch_seconds > 0)::DOUBLE AS played,
+       sum(watch_seconds)::DOUBLE AS watch
+     FROM ${tables.sessions} ${c.where()}`,
     c.params,
   );
   const played = stats?.played ?? 0;
@@ -79,15 +78,22 @@ export async function videoRetention(
     played,
     averageViewSeconds: played > 0 ? (stats?.watch ?? 0) / played : 0,
   };
-  if (played === 0 || !stats?.longest) return { ...base, step: 1, viewers: [] };
-  const step = niceStep(stats.longest, POINTS);
-  const last = Math.ceil(stats.longest / step);
+  // The spans table has the asset's id and day under master's names for them: the same filter.
+  const s = sessionConditions(filter, { day: 'day', type: undefined });
+  const scope = `SELECT a, b FROM ${tables.spans} ${s.where()}`;
+  const [span] = await db.jsonRows<{ longest: number | null }>(
+    `SELECT max(b)::DOUBLE AS longest FROM (${scope})`,
+    s.params,
+  );
+  if (played === 0 || !span?.longest) return { ...base, step: 1, viewers: [] };
+  const step = niceStep(span.longest, POINTS);
+  const last = Math.ceil(span.longest / step);
   const marks = await db.jsonRows<{ k: number; d: number }>(
-    `${scope}
+    `WITH sp AS (${scope})
      SELECT k::DOUBLE AS k, sum(d)::DOUBLE AS d FROM (
        SELECT ceil(a / ${step}) AS k, 1 AS d FROM sp
        UNION ALL SELECT ceil(b / ${step}), -1 FROM sp) GROUP BY k`,
-    c.params,
+    s.params,
   );
   return { ...base, step, viewers: runningSum(marks, last) };
 }
@@ -137,9 +143,9 @@ export async function retention(
   db: Warehouse,
   filter: Filter & { asset: string },
   type: 'video' | 'live_stream',
-  table = BY_ASSET_TABLE,
+  tables = SERVE_TABLES,
 ): Promise<Retention> {
   return type === 'live_stream'
-    ? liveViewers(db, filter, table)
-    : videoRetention(db, filter, table);
+    ? liveViewers(db, filter, tables.sessions)
+    : videoRetention(db, filter, tables);
 }

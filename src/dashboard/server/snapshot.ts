@@ -18,6 +18,7 @@ import { UsageError } from '../../errors.js';
 import { Warehouse, WarehouseLockedError } from '../../warehouse/connection.js';
 import { assertWarehouse } from '../../warehouse/migrate.js';
 import { prepareSnapshot, readFacts, type WarehouseFacts } from '../queries.js';
+import { BY_ASSET_TABLE } from '../sql.js';
 
 export interface Snapshot {
   version: number;
@@ -173,7 +174,7 @@ export class SnapshotStore {
     let facts: WarehouseFacts;
     try {
       await prepareSnapshot(db);
-      facts = await readFacts(db);
+      facts = await readFacts(db, {}, BY_ASSET_TABLE);
     } catch (error) {
       db.close();
       throw error;
