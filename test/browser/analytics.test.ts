@@ -114,6 +114,12 @@ describe.skipIf(!hasChromium)('retention, sessions and the URL, in serve and in 
       1,
     );
     await timeline.screenshot({ path: outputPath(`${name}-timeline.png`) });
+    // Its events download as CSV, offline too (a Blob, no request).
+    const download = page.waitForEvent('download');
+    await timeline.locator('button.vw-csv').click();
+    const csv = readFileSync((await (await download).path())!, 'utf8').split('\r\n');
+    expect(csv[0]).toBe('#,Time (UTC),After (s),Type,At,From,To');
+    expect(csv.length).toBe(types.length + 2);
 
     // The link opens the same view in a new page.
     const shared = page.url();
