@@ -129,7 +129,8 @@ export async function buildReportData(
     };
     if (last || jsonForScript(data).length <= budget) break;
   }
-  data!.retention = await retentionOf(db, facts.assets);
+  // Per asset type only, the page cannot pick an asset: retention would be unreachable bytes.
+  if (data!.by === 'asset') data!.retention = await retentionOf(db, facts.assets);
   data!.sessions = await sampleSessions(db, facts.sessions);
   // Without per-asset cubes the picker has nothing to offer.
   if (data!.by === 'type') data!.meta.assets = [];

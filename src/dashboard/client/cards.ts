@@ -19,7 +19,6 @@ import { worldMap } from './map.js';
 import { drawRetention } from './retention.js';
 import { eventsTable, sessionFacts, timelineChart } from './session.js';
 import { dataDetails, csvButton, tableElement, type Column, type TableModel } from './table.js';
-import { CARDS } from '../shared/page.js';
 
 export interface DataRenderer {
   /** The chart, or null when there is nothing to draw (the card then says so). */
@@ -264,5 +263,3 @@ export function labelChart(node: Element, title: string): void {
   node.setAttribute('role', 'figure');
   node.setAttribute('aria-label', title);
 }
-
-export const cardSpec = (id: CardId) => CARDS.find((c) => c.id === id)!;
