@@ -1,6 +1,7 @@
 /**
  * Tables: every chart's data as a table (its accessible twin), and a CSV download of any table.
- * Cells hold raw values (the CSV gets numbers as numbers); `format` says how the page shows them.
+ * Cells hold raw values; `format` says how the page shows them. The CSV keeps numbers raw (a
+ * spreadsheet computes with seconds, not "3 min 5 s") and text as shown (a weekday, not its index).
  */
 import { toCsv, type Cell } from '../shared/csv.js';
 import { h } from './dom.js';
@@ -91,11 +92,14 @@ export function csvButton(filename: string, model: () => TableModel): HTMLButton
       on: {
         click: () => {
           const m = model();
+          const cells = m.rows.map((row) =>
+            m.columns.map((c, i) => (c.numeric || !c.format ? row[i] : c.format(row[i]))),
+          );
           download(
             filename,
             toCsv(
               m.columns.map((c) => c.label),
-              m.rows,
+              cells,
             ),
           );
         },

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { Warehouse, WarehouseLockedError } from '../../warehouse/connection.js';
+import { privateSpill } from '../spill.js';
 import { assertWarehouse } from '../../warehouse/migrate.js';
 import { prepareSnapshot, readFacts, type WarehouseFacts } from '../queries.js';
 import { BY_ASSET_TABLE } from '../sql.js';
@@ -173,6 +174,7 @@ export class SnapshotStore {
     const db = await Warehouse.open(path, { readOnly: true });
     let facts: WarehouseFacts;
     try {
+      await privateSpill(db, `${path}.tmp`);
       await prepareSnapshot(db);
       facts = await readFacts(db, {}, BY_ASSET_TABLE);
     } catch (error) {
@@ -202,6 +204,7 @@ async function retire(snapshot: Snapshot): Promise<void> {
 function removeCopy(path: string): void {
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
+  rmSync(`${path}.tmp`, { recursive: true, force: true });
 }
 
 /** For serve's start: a missing source is a usage error, not something to wait for. */
