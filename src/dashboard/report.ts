@@ -13,10 +13,11 @@
  * each with its first events; cut to a byte budget. Retention is embedded per asset for the
  * busiest assets, over the report's whole range. The page says all this where it applies.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDayRange } from '../calendar.js';
+import { assertNotWarehouse, writeTextOutput } from '../outputs.js';
 import { Warehouse } from '../warehouse/connection.js';
 import { assertWarehouse } from '../warehouse/migrate.js';
 import { readBundle } from './bundle.js';
@@ -215,6 +216,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ...(options.from !== undefined && { from: options.from }),
     ...(options.to !== undefined && { to: options.to }),
   };
+  assertNotWarehouse(options.out, options.db);
   const app = readBundle();
   const db = await Warehouse.open(options.db, { readOnly: true, lockWaitMs: 2000 });
   const spill = mkdtempSync(join(tmpdir(), 'viewership-report-'));
@@ -231,7 +233,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ? `viewership report, ${data.meta.extent.from} to ${data.meta.extent.to}`
     : 'viewership report';
   const { html } = reportPage({ title, app, data });
-  writeFileSync(options.out, html);
+  await writeTextOutput(options.out, html);
   return {
     out: options.out,
     bytes: Buffer.byteLength(html),

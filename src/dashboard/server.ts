@@ -18,6 +18,11 @@ export interface ServeOptions {
   db: string;
   port?: number;
   host?: string;
+  /**
+   * Host names the page may be reached by besides loopback names and IP addresses: a page on a
+   * DNS-rebinding site reaches serve under that site's name, which must not be admitted.
+   */
+  allowedHosts?: string[];
   /** How often serve looks for a changed warehouse file (ms). */
   watchMs?: number;
   /** How often the page asks for /api/version (ms). */
@@ -36,6 +41,7 @@ export interface RunningDashboard {
 
 export async function startDashboard(options: ServeOptions): Promise<RunningDashboard> {
   const host = options.host ?? '127.0.0.1';
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const log = options.log ?? (() => undefined);
   assertSourceExists(options.db);
   const shell = { page: servePage({ pollMs: options.pollMs ?? 5000 }), bundle: readBundle() };
@@ -64,7 +70,7 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
 
   const table = new Map(routes(shell, answers).map((r) => [r.path, r]));
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!hostAllowed(req, host)) return send(res, text(403, 'forbidden host\n'));
+    if (!hostAllowed(req, allowedHosts)) return send(res, text(403, 'forbidden host\n'));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, text(405, 'method not allowed\n', { Allow: 'GET, HEAD' }));
     }

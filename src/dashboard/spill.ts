@@ -1,4 +1,4 @@
-import { sqlString, type Warehouse } from '../warehouse/connection.js';
+import type { Warehouse } from '../warehouse/connection.js';
 
 /**
  * Where DuckDB may spill: a folder of this connection's own (a serve snapshot's, a report's). A warehouse is attached to an
@@ -7,5 +7,6 @@ import { sqlString, type Warehouse } from '../warehouse/connection.js';
  * DuckDB clears its `duckdb_temp_*` files there when an instance that spilled closes.
  */
 export async function privateSpill(db: Warehouse, dir: string): Promise<void> {
-  await db.run(`SET temp_directory = ${sqlString(dir)}`);
+  // A SET takes no bound parameter: the path goes in as a SQL string literal, quotes doubled.
+  await db.run(`SET temp_directory = '${dir.replaceAll("'", "''")}'`);
 }

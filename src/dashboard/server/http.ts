@@ -2,6 +2,7 @@
  * What every answer of serve carries, and the one check every request passes first.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { SERVE_CSP } from '../html.js';
 
 /** An answer as data: routes return these, and only `send` writes to the socket. */
@@ -49,10 +50,13 @@ export function send(res: ServerResponse, reply: Reply, head = false): void {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-/** Hosts a page may be reached by on loopback: a DNS-rebinding site sends its own name. */
-export function hostAllowed(req: IncomingMessage, boundHost: string): boolean {
-  if (!LOOPBACK.has(boundHost)) return true;
-  const host = req.headers.host ?? '';
+/**
+ * Hosts a page may reach serve by: loopback names, IP addresses, and the names the user allowed.
+ * A page on a DNS-rebinding site reaches serve under that site's name, which is not admitted; an
+ * address cannot be rebound, only a name can be made to point at this machine.
+ */
+export function hostAllowed(req: IncomingMessage, allowed: ReadonlySet<string>): boolean {
+  const host = (req.headers.host ?? '').toLowerCase();
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
-  return LOOPBACK.has(name);
+  return LOOPBACK.has(name) || isIP(name.replace(/^\[|\]$/g, '')) !== 0 || allowed.has(name);
 }
