@@ -21,14 +21,17 @@ export const MAX_TIMELINE_EVENTS = 2000;
 
 /** The explorer's columns, as JSON-friendly SQL (numbers as DOUBLE, times as ISO text). */
 export const SESSION_ROW_SQL = `session_id, asset_type, asset_id,
-  strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') AS loaded_at,
+  strftime(loaded_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS loaded_at,
   country_code, city, device_type, os_name, client_name, referrer_source,
   watch_seconds::DOUBLE AS watch_seconds, ended, max_position::DOUBLE AS max_position,
   event_count::DOUBLE AS event_count`;
 
-/** Sort keys; times to the second, as the rows show them and the report's sort compares them. */
+/**
+ * Sort keys: plain columns, so DuckDB's top-N skips row groups that cannot make the page. Times
+ * travel to the microsecond (fixed width), so the report's string order is the same order.
+ */
 const SORT_SQL: Record<SessionSort, string> = {
-  time: 'epoch_us(loaded_at) // 1000000',
+  time: 'loaded_at',
   country: 'country_code',
   device: 'device_type',
   watch: 'watch_seconds',

@@ -89,7 +89,7 @@ export interface SessionRow {
   session_id: string;
   asset_type: AssetType;
   asset_id: string;
-  /** ISO 8601, UTC, to the second; null when the API gave none. */
+  /** ISO 8601, UTC, to the microsecond; null when the API gave none. */
   loaded_at: string | null;
   country_code: string | null;
   city: string | null;
