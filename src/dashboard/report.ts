@@ -192,7 +192,7 @@ async function sampleSessions(db: Warehouse, total: number): Promise<ReportSessi
   const note =
     chosen.length >= total
       ? `This report carries every session of its range (${n(total)}), with up to ${SAMPLE.maxEvents} events each.`
-      : `This report carries ${n(chosen.length)} of the ${n(total)} sessions of its range: the latest ${n(SAMPLE.latest)} and the latest ${SAMPLE.perAsset} of each of the ${SAMPLE.assets} busiest videos and live streams, with up to ${SAMPLE.maxEvents} events each. The explorer searches those; \`viewership serve\` has them all.`;
+      : `This report carries ${n(chosen.length)} of the ${n(total)} sessions of its range: the latest ${n(SAMPLE.latest)} and the latest ${SAMPLE.perAsset} of each of the ${SAMPLE.assets} busiest videos and live streams, with up to ${SAMPLE.maxEvents} events each. The explorer searches those; viewership serve has them all.`;
   return { note, rows: chosen, events: keptEvents, maxEvents: SAMPLE.maxEvents };
 }
 

@@ -188,26 +188,33 @@ const timeline: OwnRenderer = {
     const chart = timelineChart(ctx, detail);
     if (chart instanceof Element) labelChart(chart, 'Session timeline');
     const table = eventsTable(detail);
+    const stored = detail.events.length;
     const cut =
-      detail.events.length < detail.eventCount
+      stored < detail.eventCount
         ? h(
             'p',
             { className: 'vw-note-box' },
-            `Showing its first ${formatInt(detail.events.length)} of ${formatInt(detail.eventCount)} events.`,
+            stored === 0
+              ? `None of its ${formatInt(detail.eventCount)} events is stored here.`
+              : `Showing its first ${formatInt(stored)} of ${formatInt(detail.eventCount)} events.`,
           )
         : null;
     body.append(
       h('div', { className: 'vw-data-bar' }, sessionFacts(ctx, detail), close),
-      chart ?? h('p', { className: 'vw-none' }, 'This session has no events.'),
+      chart ?? h('p', { className: 'vw-none' }, 'No events to draw.'),
       cut ?? '',
-      h('h3', {}, 'Events in order'),
-      h(
-        'div',
-        { className: 'vw-data-bar' },
-        csvButton(`session-${id}.csv`, () => table),
-      ),
-      h('div', { className: 'vw-scroll' }, tableElement(table, 'Events in order')),
     );
+    if (stored > 0) {
+      body.append(
+        h('h3', {}, 'Events in order'),
+        h(
+          'div',
+          { className: 'vw-data-bar' },
+          csvButton(`session-${id}.csv`, () => table),
+        ),
+        h('div', { className: 'vw-scroll' }, tableElement(table, 'Events in order')),
+      );
+    }
   },
 };
 

@@ -55,7 +55,8 @@ th[aria-sort=ascending] button.vw-sort, th[aria-sort=descending] button.vw-sort 
 .vw-link:hover, .vw-link:focus { opacity: 0.8; outline: 2px solid var(--ink); }
 table.vw-table a { color: var(--accent); }
 table.vw-sessions td { overflow-wrap: normal; white-space: nowrap; }
-table.vw-sessions td:nth-child(3), table.vw-sessions td:nth-child(5) { white-space: normal; min-width: 120px; }
+table.vw-sessions td:nth-child(3) { white-space: normal; min-width: 220px; }
+table.vw-sessions td:nth-child(5) { white-space: normal; min-width: 100px; }
 .vw-card h2 { font-size: 15px; margin: 0 0 2px; }
 .vw-card .vw-sub { font-size: 12px; color: var(--muted); margin: 0 0 10px; }
 .vw-card .vw-plot { min-height: 40px; }
