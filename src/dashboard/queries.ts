@@ -5,6 +5,7 @@
 import type { Warehouse } from '../warehouse/connection.js';
 import { chartById, CHARTS, SOURCES, type ChartDef } from './shared/charts.js';
 import { dayNumber, isoDay } from '../calendar.js';
+import { recentSessionsSql } from './explorer.js';
 import { finalize } from './shared/finalize.js';
 import {
   aggregateAnswers,
@@ -31,6 +32,7 @@ export async function buildAggregates(db: Warehouse): Promise<void> {
 export async function prepareSnapshot(db: Warehouse): Promise<void> {
   await buildAggregates(db);
   await db.run(spansByAssetSql());
+  await db.run(recentSessionsSql());
 }
 
 export interface DayRange {

@@ -3,7 +3,13 @@
  * answers can be worked out by hand; and the report's in-browser explorer held equal to serve's SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionDetail, sessionPage } from '../../src/dashboard/explorer.js';
+import {
+  RECENT_TABLE,
+  recentSessionsSql,
+  sessionDetail,
+  sessionPage,
+} from '../../src/dashboard/explorer.js';
+import { BY_ASSET_TABLE } from '../../src/dashboard/sql.js';
 import { dataAnswer, prepareSnapshot } from '../../src/dashboard/queries.js';
 import { liveStep, niceStep, retention } from '../../src/dashboard/retention.js';
 import { pageOf, PAGE_SIZE } from '../../src/dashboard/shared/explorer.js';
@@ -316,6 +322,22 @@ describe('retention, the explorer and timelines on a hand-made warehouse', () =>
     const byWatch = await sessionPage(db, queries[1]!);
     // a and c both watched 60 s: the newer first.
     expect(byWatch.rows.map((r) => r.session_id)).toEqual(['c', 'a', 'b', 'd']);
+  });
+
+  it('finds the newest sessions among the newest alone only when that is exact', async () => {
+    // Keep only the 4 newest apart: pages of 25 never fill from them, so every answer falls back.
+    await db.run(recentSessionsSql(4));
+    const full = { sessions: BY_ASSET_TABLE };
+    const both = { sessions: BY_ASSET_TABLE, recent: RECENT_TABLE };
+    for (const filter of [
+      { type: 'all' },
+      { type: 'video' },
+      { type: 'all', asset: 'l1' },
+    ] as const) {
+      const query: SessionQuery = { filter, sort: 'time', dir: 'desc', page: 0 };
+      expect(await sessionPage(db, query, both)).toEqual(await sessionPage(db, query, full));
+    }
+    await db.run(recentSessionsSql());
   });
 
   it('answers the previous period of equal length beside the current one', async () => {
