@@ -13,9 +13,6 @@
  * each with its first events; cut to a byte budget. Retention is embedded per asset for the
  * busiest assets, over the report's whole range. The page says all this where it applies.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseDayRange } from '../calendar.js';
 import { assertNotWarehouse, writeTextOutput } from '../outputs.js';
 import { Warehouse } from '../warehouse/connection.js';
@@ -26,7 +23,6 @@ import { Dictionary, encodeCube, type ReportData } from './shared/cube.js';
 import { EVENT_SQL, SESSION_ROW_SQL } from './explorer.js';
 import { jsonForScript, reportPage } from './html.js';
 import { readFacts } from './queries.js';
-import { privateSpill } from './spill.js';
 import { retention } from './retention.js';
 import { SOURCES } from './shared/charts.js';
 import type { ReportSessions } from './shared/cube.js';
@@ -219,15 +215,12 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   assertNotWarehouse(options.out, options.db);
   const app = readBundle();
   const db = await Warehouse.open(options.db, { readOnly: true, lockWaitMs: 2000 });
-  const spill = mkdtempSync(join(tmpdir(), 'viewership-report-'));
   let data: ReportData;
   try {
-    await privateSpill(db, spill);
     await assertWarehouse(db);
     data = await buildReportData(db, range, options.dataBudget);
   } finally {
     db.close();
-    rmSync(spill, { recursive: true, force: true });
   }
   const title = data.meta.extent
     ? `viewership report, ${data.meta.extent.from} to ${data.meta.extent.to}`

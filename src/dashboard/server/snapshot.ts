@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { Warehouse, WarehouseLockedError } from '../../warehouse/connection.js';
-import { privateSpill } from '../spill.js';
 import { assertWarehouse } from '../../warehouse/migrate.js';
 import { prepareSnapshot, readFacts, type WarehouseFacts } from '../queries.js';
 import { BY_ASSET_TABLE } from '../sql.js';
@@ -174,7 +173,6 @@ export class SnapshotStore {
     const db = await Warehouse.open(path, { readOnly: true });
     let facts: WarehouseFacts;
     try {
-      await privateSpill(db, `${path}.tmp`);
       await prepareSnapshot(db);
       facts = await readFacts(db, {}, BY_ASSET_TABLE);
     } catch (error) {
