@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import duckdb, {
   type DuckDBConnection,
+  type DuckDBDataChunk,
   type DuckDBInstance,
   type DuckDBType,
   type DuckDBValue,
@@ -67,8 +68,12 @@ function openError(path: string, error: unknown, readOnly: boolean): Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Rows per appended chunk: DuckDB's vector size. */
+const CHUNK_ROWS = 2048;
+
 export class Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly chunks = new Map<string, DuckDBDataChunk>();
 
   private constructor(
     readonly path: string,
@@ -184,12 +189,15 @@ export class Warehouse {
   ): Promise<void> {
     if (rows.length === 0) return;
     const appender = await this.connection.createAppender(table, schema, catalog ?? null);
+    // One chunk per table, reused: a chunk's memory is native and only freed when the garbage
+    // collector finalizes it, which a small heap may not do for a long while.
+    const key = `${catalog ?? ''}.${schema}.${table}`;
+    let chunk = this.chunks.get(key);
+    if (!chunk) this.chunks.set(key, (chunk = duckdb.DuckDBDataChunk.create(types, CHUNK_ROWS)));
     try {
-      const size = 2048;
-      for (let start = 0; start < rows.length; start += size) {
-        const slice = rows.slice(start, start + size);
-        const chunk = duckdb.DuckDBDataChunk.create(types, slice.length);
-        chunk.setRows(slice);
+      for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+        chunk.reset();
+        chunk.setRows(rows.slice(start, start + CHUNK_ROWS));
         appender.appendDataChunk(chunk);
       }
       appender.flushSync();

@@ -40,6 +40,8 @@ const STRATEGIES: Partial<Record<LoadedTable, Strategy>> = {
   sessions: { kind: 'upsert', preserve: ['gone_at'] },
   session_events: { kind: 'replace-from', by: 'session_id', from: 'seq' },
   watch_spans: { kind: 'replace', by: ['session_id'] },
+  session_stats: { kind: 'replace', by: ['session_id'] },
+  session_checkpoints: { kind: 'replace', by: ['session_id'] },
   // A refetched day's breakdown replaces the stored one, so a dimension value that vanished goes too.
   metric_breakdowns: { kind: 'replace', by: ['day', 'metric', 'breakdown'] },
 };
@@ -84,6 +86,17 @@ function toValue(type: ColumnType, value: Row[string] | undefined): DuckDBValue 
   }
 }
 
+/**
+ * The last version of each key: the same key staged twice in one batch (a page fetched again by a
+ * retry, a session in two listings) must not reach ON CONFLICT twice, which cannot update a row
+ * twice. Done here rather than in SQL, where a window over the staged rows would hold them all.
+ */
+function latestByKey(rows: Row[], key: readonly string[]): Row[] {
+  const byKey = new Map<string, Row>();
+  for (const row of rows) byKey.set(key.map((k) => String(row[k])).join('\u0000'), row);
+  return byKey.size === rows.length ? rows : [...byKey.values()];
+}
+
 export function specOf(table: TableName | CheckpointName): TableSpec {
   return table in TABLES ? TABLES[table as TableName] : CHECKPOINTS[table as CheckpointName];
 }
@@ -116,13 +129,15 @@ export class TableLoader {
       `CREATE OR REPLACE TEMP TABLE ${this.staging} AS SELECT ${this.columns} FROM ${qualified(this.spec)} LIMIT 0`,
     );
     const columns = this.spec.columns;
-    const values = rows.map((row) => columns.map((c) => toValue(c.type, row[c.name])));
+    const values = latestByKey(rows, this.spec.key).map((row) =>
+      columns.map((c) => toValue(c.type, row[c.name])),
+    );
     await this.db.append(this.staging, this.types, values, 'main', 'temp');
-    try {
-      return await this.merge();
-    } finally {
-      await this.db.run(`DROP TABLE IF EXISTS temp.main.${this.staging}`);
-    }
+    const added = await this.merge();
+    // On failure the caller's transaction rolls back, staging table included; a DROP then would
+    // only hide the error with DuckDB's "transaction is aborted".
+    await this.db.run(`DROP TABLE IF EXISTS temp.main.${this.staging}`);
+    return added;
   }
 
   private async merge(): Promise<number> {
@@ -130,9 +145,8 @@ export class TableLoader {
     const staging = `temp.main.${this.staging}`;
     const strategy = STRATEGIES[this.table] ?? { kind: 'upsert' };
     const key = this.spec.key;
-    // The same key staged twice in one batch keeps its last version (ON CONFLICT cannot update a row twice).
-    const latest = `SELECT ${this.columns} FROM (SELECT *, rowid AS staged_order FROM ${staging})
-       QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY staged_order DESC) = 1`;
+    // Staged rows are unique by key already (see latestByKey).
+    const latest = `SELECT ${this.columns} FROM ${staging}`;
     const matches = (columns: string[], a: string, b: string) =>
       columns.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
 

@@ -309,6 +309,8 @@ export const CHECKPOINTS = {
     schema: 'viewership',
     description: 'Sessions whose events are stored.',
     key: ['session_id'],
+    // Replaced per session by the loader: unique without an index's memory (one entry per session).
+    keyIndex: false,
     columns: [
       col('session_id', 'VARCHAR', true),
       col('event_count', 'INTEGER', true),
@@ -322,6 +324,7 @@ export const CHECKPOINTS = {
     schema: 'viewership',
     description: 'Per-session figures of the events, kept beside master.',
     key: ['session_id'],
+    keyIndex: false,
     columns: [col('session_id', 'VARCHAR', true), ...MASTER_METRIC_COLUMNS],
   },
   // Where each session watched (see figures.ts): audience retention is drawn from these.
@@ -330,6 +333,8 @@ export const CHECKPOINTS = {
     schema: 'viewership',
     description: 'Per session, the merged stretches of the video it played, by position.',
     key: ['session_id', 'start_position'],
+    // Replaced whole per session, like session_events: unique without an index's memory.
+    keyIndex: false,
     columns: [
       col('session_id', 'VARCHAR', true),
       col('start_position', 'DOUBLE', true),
