@@ -26,6 +26,7 @@ const builds = [
       cli: 'src/cli/main.ts',
       index: 'src/index.ts',
       'sync-worker': 'src/sync/worker-entry.ts',
+      'collect-worker': 'src/collect/publish-worker.ts',
     },
     outdir: 'dist',
     // Shared code goes to chunks loaded on demand: `viewership --help` or `query` need not load
