@@ -94,7 +94,10 @@ const EVENT_FIGURE_COLUMNS = `session_id, type, epoch_us(emitted_at) AS emitted_
  * Computes these sessions' figures and spans again from all their stored events (the collector's
  * sessions, whose events arrive over many batches); call inside a transaction.
  */
-export async function refigureSessions(db: Warehouse, sessionIds: readonly string[]): Promise<void> {
+export async function refigureSessions(
+  db: Warehouse,
+  sessionIds: readonly string[],
+): Promise<void> {
   if (sessionIds.length === 0) return;
   const ids = duckdb.listValue([...new Set(sessionIds)]);
   const events = await db.rows<StoredEvent>(
