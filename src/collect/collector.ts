@@ -14,9 +14,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIP } from 'node:net';
 import { listen } from '../listen.js';
 import { Enricher, describeReferrer } from './enrich.js';
-import { newSessionId } from './ids.js';
+import { BirthIds } from './ids.js';
 import { Journal } from './journal.js';
-import { Births, RateLimiter } from './limits.js';
+import { RateLimiter } from './limits.js';
 import { parsePing, PingError, type AssetKind, type Ping } from './protocol.js';
 import { Publisher, type PublishResult } from './publisher.js';
 import { PublisherThread } from './publish-thread.js';
@@ -113,7 +113,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     throw error;
   }
   const limiter = new RateLimiter(options.rateLimit ?? 50, options.rateBurst ?? 200);
-  const births = new Births();
+  const births = new BirthIds(journalDir);
 
   const stats: CollectorStats = {
     state: 'collecting',
@@ -176,7 +176,6 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const sweeper = setInterval(() => {
     const now = Date.now();
     limiter.sweep(now);
-    births.sweep(now);
   }, 10_000);
   sweeper.unref();
 
@@ -302,7 +301,6 @@ export async function startCollector(options: CollectorOptions): Promise<Running
           ip,
         ],
         now,
-        newSessionId,
       );
     if (ping.events.length > 0 || !journal.knows(sid)) {
       try {

@@ -2,8 +2,6 @@
  * In-memory guards of the collector, keyed by client address and forgotten as soon as they can be:
  * nothing here is ever written anywhere.
  */
-import { createHash, randomBytes } from 'node:crypto';
-
 interface Bucket {
   tokens: number;
   at: number;
@@ -46,46 +44,5 @@ export class RateLimiter {
 
   get size(): number {
     return this.buckets.size;
-  }
-}
-
-/**
- * The module asks for a session id with its first ping, and may send a second one (a pause right
- * after the start) before the answer is back: both carry no session id. Pings of the same page
- * load — same load time, asset, referrer, User-Agent and address — within a minute get the same
- * session. They are told apart by a keyed hash (the key never leaves this process), kept a minute.
- */
-export class Births {
-  private readonly key = randomBytes(32);
-  private readonly sessions = new Map<string, { sid: string; until: number }>();
-
-  constructor(
-    private readonly ttlMs = 60_000,
-    private readonly max = 200_000,
-  ) {}
-
-  sessionFor(parts: readonly string[], now: number, mint: () => string): string {
-    const hash = createHash('sha256').update(this.key);
-    for (const part of parts) hash.update(part).update('\0');
-    const key = hash.digest('base64url');
-    const known = this.sessions.get(key);
-    if (known && known.until > now) return known.sid;
-    const sid = mint();
-    this.sessions.delete(key);
-    this.sessions.set(key, { sid, until: now + this.ttlMs });
-    if (this.sessions.size > this.max) this.sessions.delete(this.sessions.keys().next().value!);
-    return sid;
-  }
-
-  sweep(now: number): void {
-    // Insertion order is expiry order: stop at the first one still valid.
-    for (const [key, entry] of this.sessions) {
-      if (entry.until > now) break;
-      this.sessions.delete(key);
-    }
-  }
-
-  get size(): number {
-    return this.sessions.size;
   }
 }

@@ -1,7 +1,10 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describePlatform, describeReferrer, Enricher } from '../../src/collect/enrich.js';
-import { isSessionId, newSessionId } from '../../src/collect/ids.js';
-import { Births, RateLimiter } from '../../src/collect/limits.js';
+import { BirthIds, isSessionId, newSessionId } from '../../src/collect/ids.js';
+import { RateLimiter } from '../../src/collect/limits.js';
 import { parsePing, PingError } from '../../src/collect/protocol.js';
 
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
@@ -146,17 +149,17 @@ describe('session ids', () => {
     expect(isSessionId('cs123')).toBe(false);
   });
 
-  it('a page load asking twice before its first answer gets one session', () => {
-    const births = new Births(60_000);
-    let n = 0;
-    const mint = () => `cs${++n}`;
+  it('a page load asking twice, even of a restarted collector, gets one session', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'viewership-ids-'));
     const parts = ['1700000000000', 'video', 'vi1', '', 'UA', '203.0.113.9'];
-    expect(births.sessionFor(parts, 0, mint)).toBe('cs1');
-    expect(births.sessionFor(parts, 1000, mint)).toBe('cs1');
-    expect(births.sessionFor([...parts.slice(0, 5), '203.0.113.10'], 1000, mint)).toBe('cs2');
-    expect(births.sessionFor(parts, 61_000, mint)).toBe('cs3');
-    births.sweep(200_000);
-    expect(births.size).toBe(0);
+    const first = new BirthIds(dir).sessionFor(parts, Date.now());
+    expect(isSessionId(first)).toBe(true);
+    expect(new BirthIds(dir).sessionFor(parts, Date.now())).toBe(first);
+    const other = new BirthIds(dir).sessionFor([...parts.slice(0, 5), '203.0.113.10'], Date.now());
+    expect(other).not.toBe(first);
+    expect(statSync(join(dir, 'session.key')).mode & 0o077).toBe(0);
+    // The key is replaced every hour: the same page load then maps elsewhere.
+    expect(new BirthIds(dir).sessionFor(parts, Date.now() + 3600_000)).not.toBe(first);
   });
 });
 
