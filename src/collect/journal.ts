@@ -13,15 +13,7 @@
  *
  * One collector per folder: a LOCK file holds its PID.
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -67,12 +59,12 @@ function alive(pid: number): boolean {
   }
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
@@ -239,7 +231,7 @@ export class Journal {
   private async create(n: number): Promise<Segment> {
     const file = await open(join(this.dir, segmentName(n)), 'wx');
     // The new name must survive a crash too, or its acknowledged lines would vanish with it.
-    fsyncDir(this.dir);
+    await fsyncDir(this.dir);
     return { n, file, bytes: 0, lines: 0, sessions: new Set() };
   }
 }
