@@ -17,6 +17,8 @@ export class RateLimiter {
   constructor(
     private readonly rate: number,
     private readonly burst: number,
+    /** Addresses tracked at most: past it the longest idle are forgotten (a flood of addresses). */
+    private readonly max = 100_000,
   ) {}
 
   get enabled(): boolean {
@@ -27,7 +29,14 @@ export class RateLimiter {
   take(ip: string, now: number): number {
     if (!this.enabled) return 0;
     let bucket = this.buckets.get(ip);
-    if (!bucket) this.buckets.set(ip, (bucket = { tokens: this.burst, at: now }));
+    if (bucket) {
+      // Most recently used last: the first entries are the longest idle.
+      this.buckets.delete(ip);
+    } else {
+      bucket = { tokens: this.burst, at: now };
+      if (this.buckets.size >= this.max) this.buckets.delete(this.buckets.keys().next().value!);
+    }
+    this.buckets.set(ip, bucket);
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);
     bucket.at = now;
     if (bucket.tokens >= 1) {
@@ -39,7 +48,10 @@ export class RateLimiter {
 
   sweep(now: number): void {
     const full = (this.burst / this.rate) * 1000;
-    for (const [ip, bucket] of this.buckets) if (now - bucket.at >= full) this.buckets.delete(ip);
+    for (const [ip, bucket] of this.buckets) {
+      if (now - bucket.at < full) break; // the rest were used more recently
+      this.buckets.delete(ip);
+    }
   }
 
   get size(): number {

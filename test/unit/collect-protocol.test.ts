@@ -173,6 +173,12 @@ describe('rate limit', () => {
     limiter.sweep(10_000);
     expect(limiter.size).toBe(0);
   });
+
+  it('tracks a bounded number of addresses', () => {
+    const limiter = new RateLimiter(2, 4, 100);
+    for (let i = 0; i < 1000; i++) limiter.take(`198.51.${i >> 8}.${i & 255}`, i);
+    expect(limiter.size).toBe(100);
+  });
 });
 
 describe('enrichment', () => {
