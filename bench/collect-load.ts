@@ -169,6 +169,8 @@ console.log(
     p50: q(0.5),
     p99: q(0.99),
     max: latencies.at(-1) ?? 0,
+    over100: latencies.filter((l) => l > 100).length,
+    over500: latencies.filter((l) => l > 500).length,
   }),
 );
 await pool.close();

@@ -12,6 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchResult } from './dashboard.js';
@@ -67,6 +68,7 @@ export async function benchCollect(
     `collect: ${rate} pings/s for ${seconds} s from ${players} simulated players (a separate process)`,
   );
 
+  const loadBefore = loadavg();
   const samples: Array<{ s: number; mb: number }> = [];
   const t0 = Date.now();
   const sampler = setInterval(() => {
@@ -95,6 +97,7 @@ export async function benchCollect(
       journaled: number;
       published: number;
       backlog: number;
+      latency: { p50: number; p99: number; max: number };
     };
   let h = await health();
   const drainStart = Date.now();
@@ -116,7 +119,12 @@ export async function benchCollect(
     `  sent ${load.sent.toLocaleString('en-US')}, answered 2xx ${load.ok.toLocaleString('en-US')} (${rate2xx.toFixed(0)}/s), failed ${load.failed}, generator behind ${load.behind}×`,
   );
   log(
-    `  latency p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(1)} ms`,
+    `  latency seen by the players: p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(1)} ms; inside the collector (arrival → answer): p50 ${h.latency.p50} ms, p99 ${h.latency.p99} ms, max ${h.latency.max} ms`,
+  );
+  log(
+    `  machine load average before / after: ${loadBefore.map((l) => l.toFixed(1)).join(' ')} / ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (2 cores; other work on the machine counts)`,
   );
   log(
     `  collector RSS (MB) every 5 s: ${samples.map((s) => s.mb.toFixed(0)).join(' ')}; middle third ${middle.toFixed(0)}, last third ${last.toFixed(0)} (${(growth * 100).toFixed(1)}%)`,

@@ -59,6 +59,32 @@ export interface CollectorStats {
   backlog: number;
   lastPublishAt: string | null;
   warehouseBusy: boolean;
+  /** Time from a ping's arrival to its answer, over the pings answered 2xx so far (ms). */
+  latency: { p50: number; p99: number; max: number };
+}
+
+/** Answer times in 0.1 ms steps up to 10 s: percentiles in constant memory. */
+class Histogram {
+  private readonly counts = new Uint32Array(100_001);
+  private n = 0;
+  private top = 0;
+  add(ms: number): void {
+    this.counts[Math.min(100_000, Math.round(ms * 10))]!++;
+    this.n++;
+    if (ms > this.top) this.top = ms;
+  }
+  summary(): { p50: number; p99: number; max: number } {
+    const at = (q: number) => {
+      const target = Math.ceil(this.n * q);
+      let seen = 0;
+      for (let i = 0; i < this.counts.length; i++) {
+        seen += this.counts[i]!;
+        if (seen >= target && target > 0) return i / 10;
+      }
+      return 0;
+    };
+    return { p50: at(0.5), p99: at(0.99), max: Math.round(this.top * 10) / 10 };
+  }
 }
 
 export interface RunningCollector {
@@ -124,7 +150,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     backlog: 0,
     lastPublishAt: null,
     warehouseBusy: false,
+    latency: { p50: 0, p99: 0, max: 0 },
   };
+  const latency = new Histogram();
 
   // --- publishing ---------------------------------------------------------------------------
   let publishing: Promise<PublishResult> | undefined;
@@ -252,6 +280,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     kind: AssetKind,
     cors: Record<string, string>,
   ) => {
+    const arrived = performance.now();
     const now = Date.now();
     const ip = clientIp(req);
     const wait = limiter.take(ip, now);
@@ -322,6 +351,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     }
     stats.accepted++;
     answer(res, 200, { session: sid }, cors);
+    latency.add(performance.now() - arrived);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -330,7 +360,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         return answer(res, 405, { error: 'use GET' }, { Allow: 'GET, HEAD' });
       }
-      const s = { ...stats, journaled: journal.durable };
+      const s = { ...stats, journaled: journal.durable, latency: latency.summary() };
       const text = JSON.stringify(s);
       res.writeHead(stats.state === 'collecting' ? 200 : 503, {
         ...JSON_HEADERS,
@@ -437,7 +467,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     url: address.url,
     port: address.port,
     journal: journalDir,
-    stats: () => ({ ...stats, journaled: journal.durable }),
+    stats: () => ({ ...stats, journaled: journal.durable, latency: latency.summary() }),
     publishNow,
     close,
   };
