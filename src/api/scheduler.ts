@@ -15,6 +15,7 @@ import {
   type AttemptCounts,
   type RetryPolicy,
 } from './retry-policy.js';
+import { setMaxListeners } from 'node:events';
 import { InterruptedError } from '../errors.js';
 import type { HttpRequest, Outcome, Transport } from './transport.js';
 
@@ -114,6 +115,8 @@ export class Scheduler {
     this.slots = new Semaphore(options.concurrency ?? 32);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
     this.random = options.random ?? Math.random;
+    // Every request waiting or in flight listens to it: hundreds at once, by design.
+    if (options.signal) setMaxListeners(0, options.signal);
   }
 
   /** Runs a request to completion: a final response (any status) or the policy giving up. */

@@ -7,8 +7,8 @@
  * per asset (the asset picker is then off). Each step is tried only if its row count promises
  * to fit.
  */
-import { writeFileSync } from 'node:fs';
 import { parseDayRange } from '../calendar.js';
+import { assertNotWarehouse, writeTextOutput } from '../outputs.js';
 import { Warehouse } from '../warehouse/connection.js';
 import { assertWarehouse } from '../warehouse/migrate.js';
 import { readBundle } from './bundle.js';
@@ -109,6 +109,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ...(options.from !== undefined && { from: options.from }),
     ...(options.to !== undefined && { to: options.to }),
   };
+  assertNotWarehouse(options.out, options.db);
   const app = readBundle();
   const db = await Warehouse.open(options.db, { readOnly: true, lockWaitMs: 2000 });
   let data: ReportData;
@@ -122,7 +123,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ? `viewership report, ${data.meta.extent.from} to ${data.meta.extent.to}`
     : 'viewership report';
   const { html } = reportPage({ title, app, data });
-  writeFileSync(options.out, html);
+  await writeTextOutput(options.out, html);
   return {
     out: options.out,
     bytes: Buffer.byteLength(html),

@@ -46,13 +46,18 @@ export interface SyncContext {
   options: StageOptions;
   /** The run's start, ms since the epoch: what "now" and "today" mean throughout the run. */
   startedAt: number;
+  /** The run's clock: `startedAt` plus the time elapsed since (ms). */
+  now: () => number;
   today: Day;
   missing: Set<Generation>;
   warnings: string[];
   /** Work skipped because the checkpoints said it was done, by kind (for sync_runs). */
   skipped: Record<string, number>;
-  /** Items stored in `rejects` so far. */
+  /** Items stored in `rejects` so far, and by endpoint. */
   rejected: number;
+  rejectsByEndpoint: Map<string, number>;
+  /** The run's id in sync_runs (rejects are keyed by it). */
+  runId: number;
 }
 
 export function countSkipped(ctx: SyncContext, kind: string, n = 1): void {

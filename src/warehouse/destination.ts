@@ -84,6 +84,8 @@ export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunEnd {
   status: RunStatus;
+  /** ms since the epoch, on the run's clock. */
+  finishedAt: number;
   requests: number;
   retries: number;
   rateLimited: number;
@@ -135,7 +137,8 @@ export interface Destination {
   historyStart(): Promise<Day | null>;
   /** Sessions whose events are not stored for good, by id, after `after` (keyset paging). */
   pendingSessions(after: string, limit: number): Promise<PendingSession[]>;
-  countPendingSessions(): Promise<number>;
+  /** Sessions whose events are still to fetch, and those stored for good (ended when fetched). */
+  sessionCounts(): Promise<{ pending: number; final: number }>;
   /** Days of Analytics API data stored for good between `first` and `last`. */
   finalMetricDays(first: Day, last: Day): Promise<Set<Day>>;
   /** When assets were first listed today (ms) and the newest session stored (ms), if any. */

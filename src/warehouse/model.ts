@@ -53,8 +53,8 @@ export const REFRESH_SOME_TITLES_SQL = `${REFRESH_TITLES_SQL}
 
 interface StoredEvent {
   session_id: string;
-  type: string;
-  emitted_at: bigint;
+  type: string | null;
+  emitted_at: bigint | null;
   at_position: number | null;
   from_position: number | null;
   to_position: number | null;
@@ -78,7 +78,7 @@ function foldFigures(events: StoredEvent[]): { stats: Row[]; spans: Row[] } {
     }
     figures.add({
       type: e.type,
-      emittedAt: BigInt(e.emitted_at),
+      emittedAt: e.emitted_at === null ? null : BigInt(e.emitted_at),
       at: e.at_position,
       from: e.from_position,
       to: e.to_position,

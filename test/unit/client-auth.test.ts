@@ -42,9 +42,9 @@ function api(options: { ttl?: number; rejectRefresh?: boolean } = {}) {
   };
 }
 
-async function collect<T>(pages: AsyncIterable<{ items: T[] }>): Promise<T[]> {
+async function collect<T>(pages: AsyncIterable<{ entries: Array<{ value: T }> }>): Promise<T[]> {
   const out: T[] = [];
-  for await (const page of pages) out.push(...page.items);
+  for await (const page of pages) out.push(...page.entries.map((e) => e.value));
   return out;
 }
 

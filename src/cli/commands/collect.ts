@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
+import { examples } from '../help.js';
 import { untilStopped } from '../lifecycle.js';
-import { integerOption, positiveNumberOption } from '../options.js';
+import {
+  hostOption,
+  integerOption,
+  portOption,
+  secondsOption,
+  warehouseOption,
+} from '../options.js';
 
 /** `--allow-origin` values: `*`, or exact origins (scheme://host[:port]), comma-separated or repeated. */
 export function parseOrigins(values: readonly string[]): string[] | '*' {
@@ -28,12 +36,16 @@ export function parseOrigins(values: readonly string[]): string[] | '*' {
 }
 
 export function registerCollect(program: Command): void {
-  program
+  const command = program
     .command('collect')
     .description(
       'receive api.video player analytics pings (POST /vod, POST /live) into the warehouse',
     )
-    .option('--db <file|url>', 'warehouse: a DuckDB file or a postgres:// URL', 'viewership.duckdb')
+    .addOption(
+      new Option('--db <file|url>', 'the warehouse: a DuckDB file or a postgres:// URL')
+        .default('viewership.duckdb')
+        .argParser(warehouseOption),
+    )
     .option(
       '--host <address>',
       'address to listen on (anything but 127.0.0.1 is reachable from elsewhere)',
@@ -56,20 +68,21 @@ export function registerCollect(program: Command): void {
     .option('--publish-every <seconds>', 'merge the journal into the warehouse this often', '2')
     .option('--rate-limit <n>', 'pings per second per client address (0 = no limit)', '50')
     .action(async (opts) => {
-      const port = integerOption(opts.port, '--port', 0, 65535);
-      const every = positiveNumberOption(opts.publishEvery, '--publish-every');
+      const port = portOption(opts.port);
+      const host = hostOption(opts.host);
+      const everyMs = secondsOption(opts.publishEvery, '--publish-every', 0.1, 3600);
       const rateLimit = integerOption(opts.rateLimit, '--rate-limit', 0);
       const allowOrigins = parseOrigins(opts.allowOrigin ?? []);
       const { startCollector } = await import('../../collect/collector.js');
       const collector = await startCollector({
         db: opts.db,
-        host: opts.host,
+        host,
         port,
         allowOrigins,
         trustProxy: Boolean(opts.trustProxy),
         geoDb: opts.geoDb,
         journal: opts.journal,
-        publishEveryMs: every * 1000,
+        publishEveryMs: everyMs,
         rateLimit,
         rateBurst: Math.max(rateLimit * 4, 1),
         log: (line) => console.error(line),
@@ -89,4 +102,12 @@ export function registerCollect(program: Command): void {
         );
       });
     });
+  examples(command, [
+    ['viewership collect', 'pings on http://127.0.0.1:8090 into viewership.duckdb'],
+    [
+      'viewership collect --host 0.0.0.0 --trust-proxy --allow-origin https://www.example.com',
+      'behind a TLS proxy, for one site',
+    ],
+    ['viewership collect --db postgres://user@db/analytics', 'into PostgreSQL (several may run)'],
+  ]);
 }

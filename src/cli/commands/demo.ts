@@ -11,18 +11,29 @@ import { UsageError } from '../../errors.js';
 import { PRESET_NAMES, isPresetName } from '../../emulator/presets.js';
 import type { SyncSnapshot } from '../../sync/bounded.js';
 import { untilStopped } from '../lifecycle.js';
-import { integerOption } from '../options.js';
+import { integerOption, portOption } from '../options.js';
 import { showProgress } from '../progress.js';
+import type { startDashboard as StartDashboard } from '../../dashboard/server.js';
+import { examples } from '../help.js';
 import { summaryLine } from './sync.js';
 
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .description('emulator + sync + serve in one command: the whole product, no account needed')
     .option('--db <file>', 'warehouse file for the demo', 'viewership-demo.duckdb')
-    .option('--port <n>', 'dashboard port (0 = any free port)', '8080')
-    .option('--collector-port <n>', 'collector port (0 = any free port)', '8090')
-    .option('--site-port <n>', 'port of the demo site with a video (0 = any free port)', '8091')
+    .option(
+      '--port <n>',
+      'dashboard port (0 = any free port; default 8080, or a free one if it is taken)',
+    )
+    .option(
+      '--collector-port <n>',
+      'collector port (0 = any free port; default 8090, or a free one if it is taken)',
+    )
+    .option(
+      '--site-port <n>',
+      'port of the demo site with a video (0 = any free port; default 8091, or a free one)',
+    )
     .addOption(
       new Option('--preset <name>', 'size of the emulated account')
         .choices([...PRESET_NAMES])
@@ -36,11 +47,15 @@ export function registerDemo(program: Command): void {
     )
     .action(async (opts) => {
       if (!isPresetName(opts.preset)) throw new UsageError(`unknown preset ${opts.preset}`);
-      const port = integerOption(opts.port, '--port', 0, 65535);
+      const port = opts.port === undefined ? undefined : portOption(opts.port);
       const seed = integerOption(opts.seed, '--seed', 0);
       const every = integerOption(opts.every, '--every', 0);
-      const collectorPort = integerOption(opts.collectorPort, '--collector-port', 0, 65535);
-      const sitePort = integerOption(opts.sitePort, '--site-port', 0, 65535);
+      const collectorPort =
+        opts.collectorPort === undefined
+          ? undefined
+          : portOption(opts.collectorPort, '--collector-port');
+      const sitePort =
+        opts.sitePort === undefined ? undefined : portOption(opts.sitePort, '--site-port');
       const { startEmulator } = await import('../../emulator/index.js');
       const { syncInWorker } = await import('../../sync/bounded.js');
       const { startDashboard } = await import('../../dashboard/server.js');
@@ -64,28 +79,41 @@ export function registerDemo(program: Command): void {
           stop();
         }
       };
-      await sync(true);
-
-      const dashboard = await startDashboard({
-        db: opts.db,
-        port,
-        log: (line) => console.error(line),
-      });
+      let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+      try {
+        await sync(true);
+        dashboard = await startDashboardOnFreePort(startDashboard, opts.db, port);
+      } catch (error) {
+        // Nothing may keep the process alive once the demo cannot start.
+        await emulator.close();
+        throw error;
+      }
       console.log(`dashboard: ${dashboard.url}`);
 
       // The site's video pings the collector, which publishes into the same warehouse (it waits
       // while a sync writes it).
       const video = emulator.emulator.truth.videos()[0] as { videoId: string } | undefined;
-      const collector = await startCollector({
-        db: opts.db,
-        port: collectorPort,
-        log: (line) => console.error(`collector: ${line}`),
-      });
-      const site = await startDemoSite({
-        collector: collector.url,
-        videoId: video?.videoId ?? 'viDemoVideo',
-        port: sitePort,
-      });
+      let collector: Awaited<ReturnType<typeof startCollector>>;
+      let site: Awaited<ReturnType<typeof startDemoSite>>;
+      try {
+        collector = await onFreePort('the collector', 8090, collectorPort, (p) =>
+          startCollector({
+            db: opts.db,
+            port: p,
+            log: (line) => console.error(`collector: ${line}`),
+          }),
+        );
+        site = await onFreePort('the site', 8091, sitePort, (p) =>
+          startDemoSite({
+            collector: collector.url,
+            videoId: video?.videoId ?? 'viDemoVideo',
+            port: p,
+          }),
+        );
+      } catch (error) {
+        await Promise.all([dashboard.close(), emulator.close()]);
+        throw error;
+      }
       console.log(`collector: ${collector.url}`);
       console.log(`site with a video: ${site.url}`);
       console.error(
@@ -111,4 +139,45 @@ export function registerDemo(program: Command): void {
         await Promise.all([dashboard.close(), emulator.close()]);
       });
     });
+  examples(command, [
+    ['npm run demo', 'the same, from a clone'],
+    ['viewership demo --preset small --port 0', 'a smaller account, any free port'],
+  ]);
+}
+
+/**
+ * The dashboard on `port`; without one, on 8080, or on any free port when 8080 is taken (said on
+ * stderr). A port the user asked for that is taken is an error naming it.
+ */
+async function startDashboardOnFreePort(
+  start: typeof StartDashboard,
+  db: string,
+  port: number | undefined,
+) {
+  const log = (line: string) => console.error(line);
+  try {
+    return await start({ db, port: port ?? 8080, log });
+  } catch (error) {
+    if (port !== undefined || !/already in use/.test((error as Error).message)) throw error;
+    const dashboard = await start({ db, port: 0, log });
+    console.error(`port 8080 is taken: the dashboard listens on port ${dashboard.port} instead`);
+    return dashboard;
+  }
+}
+
+/** A server on `port`; without one, on `fallback`, or on any free port when that is taken. */
+async function onFreePort<T extends { url: string }>(
+  what: string,
+  fallback: number,
+  port: number | undefined,
+  start: (port: number) => Promise<T>,
+): Promise<T> {
+  try {
+    return await start(port ?? fallback);
+  } catch (error) {
+    if (port !== undefined || !/already in use/.test((error as Error).message)) throw error;
+    const server = await start(0);
+    console.error(`port ${fallback} is taken: ${what} listens on ${server.url} instead`);
+    return server;
+  }
 }

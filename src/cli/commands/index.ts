@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { registerCollect } from './collect.js';
 import { registerEmulator } from './emulator.js';
-import { registerExport, registerQuery } from './data.js';
+import { registerExport, registerMigrate, registerQuery } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
@@ -11,6 +11,7 @@ export function registerCommands(program: Command): void {
   registerSync(program);
   registerExport(program);
   registerQuery(program);
+  registerMigrate(program);
   registerServe(program);
   registerReport(program);
   registerEmulator(program);
