@@ -235,10 +235,13 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   ) => {
     if (status >= 400) stats.refused++;
     const text = body === undefined ? '' : JSON.stringify(body);
+    // While stopping, a connection ends with the answer it was waiting for.
+    const closing = stats.state === 'collecting' ? {} : { Connection: 'close' };
     res.writeHead(status, {
       ...JSON_HEADERS,
       'Content-Length': Buffer.byteLength(text),
       ...headers,
+      ...closing,
     });
     res.end(text);
   };
@@ -442,8 +445,11 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       // No new connection; idle keep-alive ones closed; requests in flight are answered.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Connections busy at the stop go idle once answered: close those too.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
       const forced = setTimeout(() => server.closeAllConnections(), 10_000);
       await closed;
+      clearInterval(idle);
       clearTimeout(forced);
       await publishing?.catch(() => undefined);
       let last: PublishResult | undefined;

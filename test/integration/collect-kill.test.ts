@@ -128,4 +128,61 @@ describe('kill -9 under load', () => {
     // One session per player.
     expect(new Set(stored.map((e) => e.session_id)).size).toBe(PLAYERS);
   });
+
+  it('SIGTERM drains: pings in flight answered, every answered one published, exit 0', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'w.duckdb');
+    // No publish round during the test: the last one, on the way out, stores everything.
+    const collector = await startCollectorCli([
+      '--db',
+      db,
+      '--publish-every',
+      '3600',
+      '--rate-limit',
+      '0',
+    ]);
+    const start = Date.now();
+    let answered = 0;
+    let stopping: Promise<unknown> | undefined;
+    const outcomes = await Promise.all(
+      Array.from({ length: 300 }, async (_, i) => {
+        const loadedAt = start - 5000 + i;
+        try {
+          const r = await post(
+            `${collector.url}/live`,
+            modulePing({
+              loadedAt,
+              liveStreamId: `liDrain${i}`,
+              events: [{ type: 'ready', emitted_at: iso(loadedAt + 1), at: 0 }],
+            }),
+          );
+          const body = (await r.json()) as { session?: string };
+          if (r.status === 200 && ++answered === 20) stopping = collector.stop();
+          return { i, status: r.status, sid: body.session };
+        } catch {
+          return { i, status: 0, sid: undefined }; // refused: the collector had stopped listening
+        }
+      }),
+    );
+    await stopping;
+    const end = await collector.exited;
+    expect(end.code).toBe(0);
+    expect(end.stderr).toContain('collector stopped');
+    for (const o of outcomes) expect([0, 200, 503]).toContain(o.status);
+    const acked = outcomes.filter((o) => o.status === 200);
+    expect(acked.length).toBeGreaterThanOrEqual(20);
+
+    const r = await runCli([
+      'query',
+      '--db',
+      db,
+      '--format',
+      'json',
+      'SELECT session_id, asset_id FROM master',
+    ]);
+    expect(r.code).toBe(0);
+    const stored = JSON.parse(r.stdout) as Array<{ session_id: string; asset_id: string }>;
+    expect(stored.map((s) => s.asset_id).sort()).toEqual(acked.map((o) => `liDrain${o.i}`).sort());
+    expect(new Set(stored.map((s) => s.session_id))).toEqual(new Set(acked.map((o) => o.sid)));
+  });
 });

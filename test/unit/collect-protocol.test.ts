@@ -195,6 +195,24 @@ describe('enrichment', () => {
     expect(enricher.place('not an ip').country).toBeNull();
   });
 
+  it('reads cities from the city databases in use (MaxMind’s and DB-IP’s shapes)', () => {
+    const withRecord = (record: object) =>
+      new (Enricher as unknown as new (reader: { get(ip: string): object }) => Enricher)({
+        get: () => record,
+      });
+    expect(
+      withRecord({ country: { iso_code: 'FR' }, city: { names: { en: 'Lyon' } } }).place(
+        '203.0.113.1',
+      ),
+    ).toEqual({ country: 'France', country_code: 'FR', city: 'Lyon' });
+    expect(withRecord({ country_code: 'de', city: 'Köln' }).place('203.0.113.1')).toEqual({
+      country: 'Germany',
+      country_code: 'DE',
+      city: 'Köln',
+    });
+    expect(withRecord({ country_code: 'ZZZ' }).place('203.0.113.1').country_code).toBeNull();
+  });
+
   it('describes platforms in the API’s words', () => {
     const chrome = describePlatform(
       'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
