@@ -409,6 +409,18 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     await handlePing(req, res, kind, cors);
   };
 
+  // The warehouse is checked (or created) before any ping is taken, and whatever a previous run
+  // left in the journal goes in first; a warehouse busy now is fine: pings wait for it.
+  try {
+    await publishNow();
+  } catch (error) {
+    clearInterval(timer);
+    clearInterval(sweeper);
+    await journal.close();
+    await publisher.close();
+    throw error;
+  }
+
   const server: Server = createServer(
     { keepAliveTimeout: 65_000, headersTimeout: 20_000, requestTimeout: 30_000 },
     (req, res) => {
@@ -424,6 +436,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     address = await listen(server, options.port ?? 8090, host);
   } catch (error) {
     clearInterval(timer);
+    clearInterval(sweeper);
     await journal.close();
     await publisher.close();
     throw error;
@@ -433,8 +446,6 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       `warning: listening on ${host}, reachable from other machines; put it behind TLS (a proxy) for the internet`,
     );
   }
-  // Whatever a previous run left in the journal goes in first.
-  setImmediate(() => publishNow().catch(() => undefined));
 
   let closing: Promise<PublishResult | undefined> | undefined;
   const close = () => {

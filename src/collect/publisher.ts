@@ -69,7 +69,9 @@ export class Publisher {
     };
     const dir = this.options.journal;
     const segments = listSegments(dir).filter((n) => n < before);
-    if (segments.length === 0) return result;
+    // The first round opens the warehouse even with nothing to merge: a wrong --db (someone
+    // else's database, a newer schema) is said at the start, a new one is created.
+    if (segments.length === 0 && this.prepared) return result;
     let destination: Destination;
     try {
       destination =
@@ -113,7 +115,7 @@ export class Publisher {
         for (const r of records) lines.push(r);
       }
       await commit();
-      result.status = 'published';
+      result.status = segments.length > 0 ? 'published' : 'idle';
     } finally {
       if (destination.kind === 'postgres') this.kept = destination;
       else await destination.close();

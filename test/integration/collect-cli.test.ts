@@ -3,8 +3,9 @@
  * ping refused with nothing stored, the client's address nowhere on disk, and the other commands
  * working on the warehouse while it collects.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import duckdb from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -223,6 +224,7 @@ describe('viewership collect', () => {
 
   it('keeps the client’s address out of the journal, the warehouse and its output', async () => {
     const own = join(dir, 'ip');
+    mkdirSync(own);
     const quiet = await startCollectorCli([
       '--db',
       join(own, 'w.duckdb'),
@@ -268,6 +270,19 @@ describe('viewership collect', () => {
       const { stdout, stderr } = collector.output();
       expect(stdout + stderr).not.toContain(ip);
     }
+  });
+
+  it('refuses, at the start, a --db that is not a viewership warehouse', async () => {
+    const foreign = join(dir, 'foreign.duckdb');
+    const instance = await duckdb.DuckDBInstance.create(foreign);
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE theirs (x INTEGER)');
+    connection.closeSync();
+    instance.closeSync();
+    const r = await runCli(['collect', '--db', foreign, '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not a viewership warehouse');
+    expect(r.stdout).not.toContain('collector:');
   });
 
   it('rate-limits a flood from one address', async () => {
