@@ -4,8 +4,9 @@
  * The path of a ping: HTTP (`POST /vod`, `POST /live`) → CORS, rate and size limits → the ping
  * checked whole (protocol.ts) → a session id (given, or handed out) → enrichment from the request
  * (country and city from the IP, device/OS/browser from the User-Agent; the IP goes no further)
- * → the journal, fsync'd in groups → only then `200 {"session": id}`. A publisher in a worker
- * thread merges sealed journal segments into the warehouse every few seconds (publisher.ts).
+ * → the journal, fsync'd in groups → only then `200 {"session": id}`. A publisher in a process
+ * of its own, at a lower priority, merges sealed journal segments into the warehouse every few
+ * seconds (publisher.ts, publish-process.ts).
  *
  * Stopping (SIGTERM, Ctrl-C, `close()`): stop accepting, answer what is in flight, write the
  * journal out, publish it one last time if the warehouse is free (else at the next start).
@@ -19,7 +20,7 @@ import { Journal } from './journal.js';
 import { RateLimiter } from './limits.js';
 import { parsePing, PingError, type AssetKind, type Ping } from './protocol.js';
 import { Publisher, type PublishResult } from './publisher.js';
-import { PublisherThread } from './publish-thread.js';
+import { PublisherProcess } from './publish-process.js';
 import type { SessionInfo } from './record.js';
 
 export interface CollectorOptions {
@@ -133,7 +134,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   try {
     publisher = options.inlinePublisher
       ? new Publisher(publisherOptions)
-      : new PublisherThread(publisherOptions);
+      : new PublisherProcess(publisherOptions);
   } catch (error) {
     await journal.close();
     throw error;

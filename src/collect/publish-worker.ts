@@ -1,17 +1,20 @@
 /**
- * The worker side of the collector's publisher: merging thousands of pings (parsing the journal,
- * building rows, folding figures) takes tens of milliseconds of JavaScript, which on the HTTP
- * thread would stall every ping arriving meanwhile. Here it stalls nothing.
+ * The publisher's own process (see publish-thread.ts): merging thousands of pings — parsing the
+ * journal, building rows, DuckDB's work, folding figures — runs here, at a lower CPU priority,
+ * with its own thread pool, so a ping's answer never waits behind a merge. It stops with its
+ * collector: when the collector dies (even by kill -9), the IPC channel closes and so does this
+ * process; a merge it was in the middle of is rolled back by the store and done again later.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../sync/bounded.js';
+import type { FromPublisher, ToPublisher } from './publish-process.js';
 import { Publisher, type PublisherOptions } from './publisher.js';
-import type { ToPublisher, FromPublisher } from './publish-thread.js';
 
-const publisher = new Publisher(workerData as PublisherOptions);
-const post = (message: FromPublisher) => parentPort!.postMessage(message);
+const options = JSON.parse(process.argv[2] ?? '{}') as PublisherOptions;
+const publisher = new Publisher(options);
+const post = (message: FromPublisher) => process.send!(message);
 
-parentPort!.on('message', (message: ToPublisher) => {
+process.on('disconnect', () => process.exit(0));
+process.on('message', (message: ToPublisher) => {
   void (async () => {
     try {
       if (message.type === 'publish') {

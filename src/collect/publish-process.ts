@@ -1,8 +1,14 @@
 /**
- * The publisher in its worker thread, seen from the collector: one request at a time.
+ * The publisher in a process of its own, seen from the collector.
+ *
+ * Not a worker thread: a process has its own libuv thread pool (DuckDB's work there never delays
+ * the journal's writes and fsyncs) and its own CPU priority, lowered, so that on a busy machine
+ * the pings' answers go first and merging takes what is left.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { ViewershipError } from '../errors.js';
 import type { SerializedError } from '../sync/bounded.js';
 import type { PublisherOptions, PublishResult } from './publisher.js';
@@ -42,21 +48,27 @@ function rebuildError(s: SerializedError): Error {
   return error;
 }
 
-export class PublisherThread {
-  private readonly worker: Worker;
+export class PublisherProcess {
+  private readonly child: ChildProcess;
   private readonly waiting = new Map<
     number,
     { resolve: (m: FromPublisher) => void; reject: (e: Error) => void }
   >();
   private next = 1;
   private failure: Error | undefined;
+  private readonly exited: Promise<void>;
 
   constructor(options: PublisherOptions) {
-    this.worker = new Worker(workerFile(), {
-      workerData: options,
-      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
+    this.child = fork(fileURLToPath(workerFile()), [JSON.stringify(options)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: ['--max-old-space-size=256'],
     });
-    this.worker.on('message', (m: FromPublisher) => {
+    try {
+      if (this.child.pid) setPriority(this.child.pid, 10);
+    } catch {
+      // not allowed here: it runs at the collector's priority
+    }
+    this.child.on('message', (m: FromPublisher) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       if (!w) return;
@@ -68,9 +80,16 @@ export class PublisherThread {
       for (const w of this.waiting.values()) w.reject(error);
       this.waiting.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) =>
-      fail(new ViewershipError(`the collector’s publisher stopped (exit code ${code})`)),
+    this.child.on('error', fail);
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => {
+        fail(
+          new ViewershipError(
+            `the collector’s publisher stopped (${signal ?? `exit code ${code}`})`,
+          ),
+        );
+        resolve();
+      }),
     );
   }
 
@@ -78,7 +97,7 @@ export class PublisherThread {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.waiting.set(message.id, { resolve, reject });
-      this.worker.postMessage(message);
+      this.child.send(message);
     });
   }
 
@@ -89,6 +108,7 @@ export class PublisherThread {
 
   async close(): Promise<void> {
     if (!this.failure) await this.ask({ type: 'close', id: this.next++ }).catch(() => undefined);
-    await this.worker.terminate();
+    if (this.child.connected) this.child.disconnect();
+    await this.exited;
   }
 }
