@@ -47,6 +47,7 @@ export interface AuthOptions {
 
 /** Renewals forced by 401s are at least this far apart, so a refusing API is not hammered. */
 const MIN_FORCED_RENEWAL_GAP_MS = 1000;
+const DEFAULT_UNAUTHORIZED_WINDOW_MS = 60_000;
 
 export class Credentials {
   private token: Token | undefined;
@@ -54,6 +55,7 @@ export class Credentials {
   /** Since when requests with fresh tokens keep being refused; undefined while all is well. */
   private refusedSince: number | undefined;
   private lastForcedRenewal = 0;
+  private forced: Promise<void> | undefined;
 
   constructor(private readonly options: AuthOptions) {}
 
@@ -82,19 +84,23 @@ export class Credentials {
       throw new AuthenticationError('HTTP Basic authentication', 401);
     }
     const now = Date.now();
+    const window = this.options.unauthorizedWindowMs ?? DEFAULT_UNAUTHORIZED_WINDOW_MS;
     this.refusedSince ??= now;
-    if (now - this.refusedSince > (this.options.unauthorizedWindowMs ?? 60_000)) {
+    if (now - this.refusedSince > window) {
       throw new UnauthorizedError(endpoint, Math.round((now - this.refusedSince) / 1000));
     }
     const current = this.token;
     // Another request already renewed the token since this one was sent: nothing to do.
     if (current && rejected.headers.authorization !== current.header) return;
-    if (!this.pending) {
-      const wait = this.lastForcedRenewal + MIN_FORCED_RENEWAL_GAP_MS - now;
+    // One forced renewal at a time for every refused request, and spaced out.
+    this.forced ??= (async () => {
+      const gap = Math.min(MIN_FORCED_RENEWAL_GAP_MS, window / 5);
+      const wait = this.lastForcedRenewal + gap - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       this.lastForcedRenewal = Date.now();
-    }
-    await this.renew(this.token === current ? current : this.token, true);
+      await this.renew(current, true);
+    })().finally(() => (this.forced = undefined));
+    await this.forced;
   }
 
   private renew(stale: Token | undefined, force = false): Promise<Token> {

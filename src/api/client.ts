@@ -68,6 +68,8 @@ export interface ClientOptions {
   onRetry?: (endpoint: string, reason: string, delayMs: number) => void;
   /** Stops every request of this client: each then fails with an InterruptedError. */
   signal?: AbortSignal | undefined;
+  /** How long requests may keep being refused (401) after good logins before the run fails. */
+  unauthorizedWindowMs?: number;
 }
 
 export interface ListOptions {
@@ -123,6 +125,9 @@ export class ApiVideoClient {
       timeoutMs: this.timeoutMs,
       run: (request) => this.scheduler.run(request),
       userAgent: this.userAgent,
+      ...(options.unauthorizedWindowMs !== undefined && {
+        unauthorizedWindowMs: options.unauthorizedWindowMs,
+      }),
     });
   }
 
@@ -277,11 +282,12 @@ export class ApiVideoClient {
           { ...query, currentPage, pageSize: this.pageSize },
           envelope as typeof metricListEnvelopeSchema,
         );
-        const { entries, rejects } = readItems(item, data.data);
+        const items = data.data ?? [];
+        const { entries, rejects } = readItems(item, items);
         return {
           entries,
           rejects,
-          size: data.data.length,
+          size: items.length,
           pagination: data.pagination ?? {},
           body,
           request,

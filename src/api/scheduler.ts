@@ -126,8 +126,9 @@ export class Scheduler {
     try {
       for (let attempts = 1; ; attempts++) {
         this.stopIfAborted();
+        // An answer already on its way is waited for and used: stopping sends nothing new,
+        // and loses nothing that was fetched.
         const { outcome, sent } = await this.attempt(request);
-        this.stopIfAborted();
         const decision = decide(outcome, counts, this.policy, {
           authenticated: request.renewAuth !== undefined,
           random: this.random,
@@ -145,6 +146,7 @@ export class Scheduler {
             this.stats.retries++;
             this.options.onRetry?.(request.endpoint, decision.reason, decision.delayMs);
             await sleep(decision.delayMs, this.options.signal);
+            this.stopIfAborted();
             break;
         }
       }
@@ -188,8 +190,7 @@ export class Scheduler {
 
   private async send(request: HttpRequest): Promise<Outcome> {
     this.stats.requests++;
-    const signal = this.options.signal;
-    const outcome = await this.options.transport(signal ? { ...request, signal } : request);
+    const outcome = await this.options.transport(request);
     if (outcome.kind === 'response') {
       if (outcome.status === 429) this.stats.rateLimited++;
       else if (outcome.status >= 500) this.stats.serverErrors++;

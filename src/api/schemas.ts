@@ -17,6 +17,8 @@ import { parseApiTimestamp } from './timestamps.js';
 
 function timestampOf(options: { dateOnly?: boolean }) {
   return z.string().transform((value, ctx) => {
+    // An empty string is how some answers say "no date": read as none.
+    if (value.trim() === '') return null;
     try {
       return parseApiTimestamp(value, options);
     } catch {
@@ -141,19 +143,22 @@ export const breakdownItemSchema = z.looseObject({
 
 /** A time series' bucket: its start keys the row, so it is required. */
 export const timeseriesItemSchema = z.looseObject({
-  emittedAt: bucketTime,
+  emittedAt: bucketTime.refine((t) => t !== null, 'a bucket needs its time'),
   metricValue: number.nullish(),
 });
 
-/** A list's envelope: the items are read one by one afterwards. */
+/**
+ * A list's envelope: the items are read one by one afterwards. The 2021-03 spec requires neither
+ * part: an answer without `data` has no items, one without `pagination` is the only page.
+ */
 export const listEnvelopeSchema = z.looseObject({
-  data: z.array(z.unknown()),
+  data: z.array(z.unknown()).nullish(),
   pagination: paginationSchema.nullish(),
 });
 
 export const metricListEnvelopeSchema = z.looseObject({
   context: metricContextSchema.nullish(),
-  data: z.array(z.unknown()),
+  data: z.array(z.unknown()).nullish(),
   pagination: paginationSchema.nullish(),
 });
 
@@ -204,11 +209,13 @@ export interface Entry<T> {
   index: number;
 }
 
-/** An item that could not be read, kept as sent with the reason. */
+/** An item, or a field of one, that could not be read: kept as sent with the reason. */
 export interface ItemReject {
   index: number;
   reason: string;
   raw: unknown;
+  /** True when only a field was left out and the item itself was read (it is in `entries`). */
+  kept: boolean;
 }
 
 /** A page as the client yields it. */

@@ -19,9 +19,10 @@ export class TimestampError extends ViewershipError {
   }
 }
 
-const ZONE = String.raw`(Z|[+-]\d{2}(?::?\d{2})?)`;
+// RFC 3339 lets `T` and `Z` be lower case.
+const ZONE = String.raw`([Zz]|[+-]\d{2}(?::?\d{2})?)`;
 const ISO = new RegExp(
-  String.raw`^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?${ZONE}$`,
+  String.raw`^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?${ZONE}$`,
 );
 // The hourly-bucket spelling: the offset sits between the hour and the minutes.
 const HOUR_FIRST = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})([+-]\d{2}:\d{2}):(\d{2}):(\d{2})$/;
@@ -29,7 +30,7 @@ const HOUR_FIRST = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})([+-]\d{2}:\d{2}):(\d{2}):(\
 const MICROS_PER_SECOND = 1_000_000n;
 
 function offsetSeconds(zone: string, value: string): number {
-  if (zone === 'Z') return 0;
+  if (zone === 'Z' || zone === 'z') return 0;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
@@ -106,9 +107,9 @@ export function parseApiTimestamp(value: string, options: { dateOnly?: boolean }
   throw new TimestampError(value);
 }
 
-export function isApiTimestamp(value: string): boolean {
+export function isApiTimestamp(value: string, options: { dateOnly?: boolean } = {}): boolean {
   try {
-    parseApiTimestamp(value);
+    parseApiTimestamp(value, options);
     return true;
   } catch {
     return false;

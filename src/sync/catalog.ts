@@ -33,7 +33,8 @@ async function syncListing<T>(
       await keepItemRejects(ctx, page);
       await ctx.raw?.listingItems(listing, (page.body as { data: unknown[] }).data);
       read += page.size;
-      rejected += page.rejects.length;
+      // An item kept without a field is still listed: only a set-aside one leaves a gap.
+      rejected += page.rejects.filter((r) => !r.kept).length;
       if (table !== 'players') ctx.progress.assets += rows.length;
     }
   });

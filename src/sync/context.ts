@@ -60,6 +60,16 @@ export interface SyncContext {
   runId: number;
 }
 
+/**
+ * A session this long after it loaded without an end is over: the API may never send its end
+ * (a viewer closing the tab), and an open session is fetched again, and its days listed again,
+ * on every run.
+ */
+export const SESSION_OPEN_AT_MOST_MS = 2 * 86_400_000;
+
+/** Sessions loaded before this (ms) without an end are over. */
+export const openCutoff = (ctx: SyncContext): number => ctx.startedAt - SESSION_OPEN_AT_MOST_MS;
+
 export function countSkipped(ctx: SyncContext, kind: string, n = 1): void {
   if (n > 0) ctx.skipped[kind] = (ctx.skipped[kind] ?? 0) + n;
 }

@@ -13,13 +13,13 @@ import type { PendingSession } from '../warehouse/destination.js';
 import { SessionFigures } from '../warehouse/figures.js';
 import { eventRows } from './flatten.js';
 import { forEachConcurrent } from './pool.js';
-import { countSkipped, micros, type SyncContext } from './context.js';
+import { countSkipped, micros, openCutoff, type SyncContext } from './context.js';
 import { keepItemRejects, tolerant } from './rejects.js';
 
 async function* pendingSessions(ctx: SyncContext, pageSize = 5000): AsyncGenerator<PendingSession> {
   let after = '';
   for (;;) {
-    const page = await ctx.store.pendingSessions(after, pageSize);
+    const page = await ctx.store.pendingSessions(after, pageSize, openCutoff(ctx));
     yield* page;
     if (page.length < pageSize) return;
     after = page.at(-1)!.sessionId;

@@ -13,7 +13,7 @@ import type { AssetState } from '../warehouse/destination.js';
 import { sessionRow } from './flatten.js';
 import { keepItemRejects, tolerant } from './rejects.js';
 import { forEachConcurrent } from './pool.js';
-import { countSkipped, micros, type SyncContext } from './context.js';
+import { countSkipped, micros, openCutoff, type SyncContext } from './context.js';
 
 /** Where api.video's history can begin, for accounts whose assets carry no creation date. */
 export const HISTORY_FLOOR: Day = '2017-01-01';
@@ -56,7 +56,10 @@ export function planSpans(
 }
 
 async function loadPlans(ctx: SyncContext): Promise<{ plans: AssetState[]; earliest: Day }> {
-  const [plans, earliest] = await Promise.all([ctx.store.assets(), ctx.store.historyStart()]);
+  const [plans, earliest] = await Promise.all([
+    ctx.store.assets(openCutoff(ctx)),
+    ctx.store.historyStart(),
+  ]);
   return { plans, earliest: earliest ?? HISTORY_FLOOR };
 }
 

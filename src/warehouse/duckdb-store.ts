@@ -114,7 +114,7 @@ export class DuckDBDestination implements Destination {
     );
   }
 
-  async assets(): Promise<AssetState[]> {
+  async assets(openCutoff: number): Promise<AssetState[]> {
     const rows = await this.db.exclusive(() =>
       this.db.rows<{
         type: 'video' | 'live_stream';
@@ -124,7 +124,8 @@ export class DuckDBDestination implements Destination {
         synced_from: string | null;
         synced_through: string | null;
         open_since: string | null;
-      }>(`
+      }>(
+        `
         WITH assets AS (
           SELECT 'video' AS type, video_id AS id, title, coalesce(created_at, published_at) AS created
           FROM main.videos WHERE gone_at IS NULL
@@ -133,7 +134,8 @@ export class DuckDBDestination implements Destination {
         ),
         open_sessions AS (
           SELECT asset_type, asset_id, min(loaded_at) AS since FROM main.sessions
-          WHERE ended_at IS NULL AND gone_at IS NULL AND source = 'api' GROUP BY ALL
+          WHERE ended_at IS NULL AND loaded_at >= $1::TIMESTAMPTZ AND gone_at IS NULL
+            AND source = 'api' GROUP BY ALL
         )
         SELECT a.type, a.id, a.title, strftime(a.created, '%Y-%m-%d') AS created,
           strftime(c.synced_from, '%Y-%m-%d') AS synced_from,
@@ -142,7 +144,9 @@ export class DuckDBDestination implements Destination {
         FROM assets a
         LEFT JOIN viewership.asset_checkpoints c ON c.asset_type = a.type AND c.asset_id = a.id
         LEFT JOIN open_sessions o ON o.asset_type = a.type AND o.asset_id = a.id
-        ORDER BY a.type DESC, a.id`),
+        ORDER BY a.type DESC, a.id`,
+        [iso(openCutoff)],
+      ),
     );
     return rows.map((r) => ({
       type: r.type,
@@ -165,12 +169,18 @@ export class DuckDBDestination implements Destination {
     );
   }
 
-  async pendingSessions(after: string, limit: number): Promise<PendingSession[]> {
+  async pendingSessions(
+    after: string,
+    limit: number,
+    openCutoff: number,
+  ): Promise<PendingSession[]> {
     const rows = await this.db.exclusive(() =>
       this.db.rows<{ session_id: string; ended: boolean }>(
-        `SELECT s.session_id, s.ended_at IS NOT NULL AS ended ${PENDING} AND s.session_id > $1
+        `SELECT s.session_id,
+           s.ended_at IS NOT NULL OR coalesce(s.loaded_at < $2::TIMESTAMPTZ, true) AS ended
+         ${PENDING} AND s.session_id > $1
          ORDER BY s.session_id LIMIT ${Math.floor(limit)}`,
-        [after],
+        [after, iso(openCutoff)],
       ),
     );
     return rows.map((r) => ({ sessionId: r.session_id, ended: r.ended }));
@@ -234,8 +244,9 @@ export class DuckDBDestination implements Destination {
     switch (mark.kind) {
       case 'listing-complete':
         return this.db.run(
+          // Not stamped by this run's listing (a clock set back must not hide anything).
           `UPDATE main.${mark.table} SET gone_at = $1::TIMESTAMPTZ
-           WHERE last_seen_at < $1::TIMESTAMPTZ AND gone_at IS NULL`,
+           WHERE last_seen_at <> $1::TIMESTAMPTZ AND gone_at IS NULL`,
           [iso(mark.at)],
         );
       case 'asset-gone': {

@@ -3,18 +3,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import duckdb from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-let emulator: RunningEmulator;
+let emulator: PinnedEmulator;
 const dir = tempDir();
 const db = join(dir, 'w.duckdb');
 
 beforeAll(async () => {
-  emulator = await startEmulator({ preset: 'tiny', seed: 12 });
-  const r = await runCli(['sync', '--base-url', emulator.url, '--db', db], {
-    APIVIDEO_API_KEY: emulator.apiKey,
-  });
+  emulator = await pinnedEmulator({ preset: 'tiny', seed: 12 });
+  const r = await runCli(['sync', '--base-url', emulator.url, '--db', db], emulator.env);
   expect(r.code).toBe(0);
 });
 afterAll(() => emulator.close());

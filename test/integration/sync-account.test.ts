@@ -5,22 +5,19 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { NOW, pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { compareWithTruth } from '../helpers/truth.js';
 
 const dir = tempDir();
-const running: RunningEmulator[] = [];
+const running: PinnedEmulator[] = [];
 afterAll(async () => {
   await Promise.all(running.map((e) => e.close()));
 });
 
-async function sync(e: RunningEmulator, db: string, ...extra: string[]) {
-  const r = await runCli(['sync', '--base-url', e.url, '--db', db, ...extra], {
-    APIVIDEO_API_KEY: e.apiKey,
-  });
-  return r;
+async function sync(e: PinnedEmulator, db: string, ...extra: string[]) {
+  return runCli(['sync', '--base-url', e.url, '--db', db, ...extra], e.env);
 }
 
 async function read<T>(db: string, sql: string): Promise<T[]> {
@@ -34,7 +31,12 @@ async function read<T>(db: string, sql: string): Promise<T[]> {
 
 describe('accounts without every API generation', () => {
   it('names a missing raw-statistics API, syncs the rest and exits 0', async () => {
-    const e = await startEmulator({ preset: 'tiny', seed: 8, generations: { raw: false } });
+    const e = await pinnedEmulator({
+      preset: 'tiny',
+      seed: 8,
+      generations: { raw: false },
+      variance: true,
+    });
     running.push(e);
     const db = join(dir, 'no-raw.duckdb');
     const r = await sync(e, db);
@@ -56,7 +58,12 @@ describe('accounts without every API generation', () => {
   });
 
   it('names a missing Analytics API and still mirrors every session', async () => {
-    const e = await startEmulator({ preset: 'tiny', seed: 8, generations: { analytics: false } });
+    const e = await pinnedEmulator({
+      preset: 'tiny',
+      seed: 8,
+      generations: { analytics: false },
+      variance: true,
+    });
     running.push(e);
     const db = join(dir, 'no-analytics.duckdb');
     const r = await sync(e, db, '--json');
@@ -68,7 +75,7 @@ describe('accounts without every API generation', () => {
 
 describe('an account that changes between syncs', () => {
   it('marks a deleted video gone, keeps its sessions, and renames a renamed one everywhere', async () => {
-    const e = await startEmulator({ preset: 'tiny', seed: 9 });
+    const e = await pinnedEmulator({ preset: 'tiny', seed: 9 });
     running.push(e);
     const db = join(dir, 'changes.duckdb');
     expect((await sync(e, db)).code).toBe(0);
@@ -79,6 +86,9 @@ describe('an account that changes between syncs', () => {
     );
     e.emulator.removeAsset(gone!.video_id);
     e.emulator.renameAsset(renamed!.video_id, 'A brand new <title>');
+    // An hour later, for the account and for the sync.
+    e.emulator.clock.advance(3_600_000);
+    e.env.VIEWERSHIP_NOW = new Date(NOW + 3_600_000).toISOString();
     expect((await sync(e, db)).code).toBe(0);
 
     const videos = await read<{ video_id: string; title: string; gone: boolean }>(

@@ -191,10 +191,10 @@ describe('client requests', () => {
     expect((error as Error).message).toBe('GET /videos kept failing (HTTP 500) after 3 attempts');
   });
 
-  it('sets an item off the spec aside with the field and the value, and keeps its page', async () => {
+  it('keeps an item without a field it cannot read, sets aside one it cannot key, keeps its page', async () => {
     const { client } = basic(() => ({
       body: listBody(
-        [{ videoId: 'vi1', publishedAt: 'last tuesday' }, { videoId: 'vi2' }],
+        [{ videoId: 'vi1', publishedAt: 'last tuesday' }, { videoId: 'vi2' }, { title: 'no id' }],
         1,
         100,
         '/videos',
@@ -202,12 +202,24 @@ describe('client requests', () => {
     }));
     const pages = [];
     for await (const page of client.videos()) pages.push(page);
-    expect(pages[0]!.entries.map((e) => e.value.videoId)).toEqual(['vi2']);
+    expect(pages[0]!.entries.map((e) => [e.value.videoId, e.value.publishedAt])).toEqual([
+      ['vi1', undefined],
+      ['vi2', undefined],
+    ]);
+    expect(pages[0]!.entries[0]!.raw).toEqual({ videoId: 'vi1', publishedAt: 'last tuesday' });
     expect(pages[0]!.rejects).toEqual([
       {
         index: 0,
-        reason: 'publishedAt: not a timestamp api.video uses (got "last tuesday")',
+        reason:
+          'publishedAt: not a timestamp api.video uses (got "last tuesday"); the item is kept without it',
         raw: { videoId: 'vi1', publishedAt: 'last tuesday' },
+        kept: true,
+      },
+      {
+        index: 2,
+        reason: 'videoId: Invalid input: expected string, received undefined (absent)',
+        raw: { title: 'no id' },
+        kept: false,
       },
     ]);
   });
