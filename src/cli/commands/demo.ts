@@ -88,8 +88,6 @@ export function registerDemo(program: Command): void {
         await emulator.close();
         throw error;
       }
-      console.log(`dashboard: ${dashboard.url}`);
-
       // The site's video pings the collector, which publishes into the same warehouse (it waits
       // while a sync writes it).
       const video = emulator.emulator.truth.videos()[0] as { videoId: string } | undefined;
@@ -114,6 +112,8 @@ export function registerDemo(program: Command): void {
         await Promise.all([dashboard.close(), emulator.close()]);
         throw error;
       }
+      // Said once everything listens: a signal from here on stops the demo cleanly.
+      console.log(`dashboard: ${dashboard.url}`);
       console.log(`collector: ${collector.url}`);
       console.log(`site with a video: ${site.url}`);
       console.error(
