@@ -97,7 +97,7 @@ describe('a full disk', () => {
       const full = await runCli(args, emulator.env);
       expect(full.code, full.stderr).toBe(1);
       expect(full.stderr).toMatch(
-        /^viewership: the disk holding .*w\.duckdb is full\n  Free some space and run the same command again: sync resumes where it stopped\.\n$/,
+        /^viewership: the disk holding .*w\.duckdb is full\n {2}Free some space and run the same command again: sync resumes where it stopped\.\n$/,
       );
       expect((await runs(db)).at(-1)!.status).toBe('failed');
 
