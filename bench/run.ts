@@ -2,6 +2,7 @@
  * `npm run bench`: every quality bar of PRODUCT.md that a benchmark measures, each figure beside
  * its bar. Not a test: it takes minutes, prints, and exits 1 if a bar is missed.
  */
+import { benchCollect } from './collect.js';
 import { benchDashboard } from './dashboard.js';
 import { benchSync, printResults } from './sync.js';
 
@@ -10,6 +11,8 @@ console.log('sync (emulator + the real CLI):');
 const results = await benchSync(log);
 console.log('dashboard (1,000,000 sessions):');
 results.push(...(await benchDashboard(log)));
+console.log('collector (the real CLI, a load generator in its own process):');
+results.push(...(await benchCollect(log)));
 console.log('');
 printResults(results);
 process.exitCode = results.every((r) => r.pass) ? 0 : 1;

@@ -1,7 +1,7 @@
 // Builds what `npx viewership` runs: the CLI and library for Node, and the dashboard's browser
 // bundle (charts, map and world atlas included, so neither `serve` nor a report fetches anything).
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
@@ -26,6 +26,7 @@ const builds = [
       cli: 'src/cli/main.ts',
       index: 'src/index.ts',
       'sync-worker': 'src/sync/worker-entry.ts',
+      'collect-worker': 'src/collect/publish-worker.ts',
     },
     outdir: 'dist',
     // Shared code goes to chunks loaded on demand: `viewership --help` or `query` need not load
@@ -50,5 +51,27 @@ if (existsSync(new URL('../src/dashboard/client/main.ts', import.meta.url))) {
     }),
   );
 }
+// The collector demo's site: its page with api.video's player analytics module, and its video.
+builds.push(
+  build({
+    entryPoints: ['src/collect/demo-page/page.ts'],
+    outfile: 'dist/collect-demo/page.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  }).then(() => {
+    mkdirSync(new URL('../dist/collect-demo', import.meta.url), { recursive: true });
+    for (const file of ['index.html', 'demo.webm']) {
+      copyFileSync(
+        new URL(`../src/collect/demo-page/${file}`, import.meta.url),
+        new URL(`../dist/collect-demo/${file}`, import.meta.url),
+      );
+    }
+  }),
+);
 await Promise.all(builds);
 if (watch) console.log('built');

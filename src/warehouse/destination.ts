@@ -13,7 +13,9 @@ export const LOAD_ORDER = [
   'live_streams',
   'players',
   'sessions',
+  'collected_sessions',
   'session_events',
+  'collected_events',
   'session_stats',
   'watch_spans',
   'metric_timeseries',
@@ -26,6 +28,22 @@ export const LOAD_ORDER = [
 
 export type LoadedTable = (typeof LOAD_ORDER)[number];
 
+/**
+ * What `viewership collect` loads, into the contract's tables, merged its own way (so that any
+ * number of publishes of the same pings, in any order, from any number of collectors, converge):
+ * - `collected_sessions` → `sessions`: inserted if absent; an existing row keeps every column but
+ *   `ended_at`, which becomes the later of the stored and the loaded value.
+ * - `collected_events` → `session_events`: each session's stored events and the loaded ones are
+ *   united, an event equal to a stored one in every typed column (a retried or re-published ping)
+ *   counted once, then ordered by `emitted_at` (stored before loaded, then by `seq`, on a tie) and
+ *   numbered again from 0. A loaded row's `seq` only orders the batch's own rows.
+ * Concurrent commits touching the same session must serialize (PostgreSQL: lock per session_id).
+ */
+export const COLLECTED_INTO = {
+  collected_sessions: 'sessions',
+  collected_events: 'session_events',
+} as const satisfies Partial<Record<LoadedTable, TableName>>;
+
 export type CatalogTable = 'videos' | 'live_streams' | 'players';
 
 /**
@@ -33,13 +51,18 @@ export type CatalogTable = 'videos' | 'live_streams' | 'players';
  * - `listing-complete`: a catalog listing, whose rows carry `last_seen_at = at`, was read to its
  *   end: whatever it did not list is gone (never deleted: its history stays).
  * - `asset-gone` / `session-gone`: the API answered 404 on its own route.
- * - `refresh-titles`: sessions carry their asset's current title.
+ * - `refresh-titles`: sessions carry their asset's current title (only those of `sessionIds`
+ *   when given).
+ * - `refigure-sessions`: these sessions' `session_stats` and `watch_spans` are computed again from
+ *   all their stored events in `seq` order (SessionFigures), after the batch's rows are loaded: the
+ *   collector's sessions grow over many batches.
  */
 export type Mark =
   | { kind: 'listing-complete'; table: CatalogTable; at: number }
   | { kind: 'asset-gone'; assetType: AssetType; assetId: string; at: number }
   | { kind: 'session-gone'; sessionId: string; at: number }
-  | { kind: 'refresh-titles' };
+  | { kind: 'refresh-titles'; sessionIds?: readonly string[] }
+  | { kind: 'refigure-sessions'; sessionIds: readonly string[] };
 
 export interface LoadBatch {
   rows: ReadonlyMap<LoadedTable, Row[]>;

@@ -2,6 +2,7 @@
  * The DuckDB destination: a warehouse file, loaded by one process at a time (DuckDB's own file
  * lock), with its bookkeeping — runs, listing checkpoints, gone-marks — in SQL of its own.
  */
+import duckdb from '@duckdb/node-api';
 import type { Day } from '../calendar.js';
 import { DiskFullError } from '../errors.js';
 import { Warehouse, type OpenOptions } from './connection.js';
@@ -17,9 +18,9 @@ import type {
   RunStart,
 } from './destination.js';
 import { LOAD_ORDER } from './destination.js';
-import { TableLoader } from './load.js';
+import { TableLoader, targetOf } from './load.js';
 import { ensureSchema } from './migrate.js';
-import { REFRESH_TITLES_SQL } from './model.js';
+import { REFRESH_SOME_TITLES_SQL, REFRESH_TITLES_SQL, refigureSessions } from './model.js';
 import { TABLES, type TableName } from './schema.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -230,7 +231,8 @@ export class DuckDBDestination implements Destination {
           const rows = batch.rows.get(table);
           if (!rows || rows.length === 0) continue;
           const n = await this.loader(table).load(rows);
-          if (table in TABLES) added[table as TableName] = (added[table as TableName] ?? 0) + n;
+          const target = targetOf(table);
+          if (target in TABLES) added[target as TableName] = (added[target as TableName] ?? 0) + n;
         }
         for (const mark of batch.marks) await this.apply(mark);
         return added;
@@ -261,7 +263,11 @@ export class DuckDBDestination implements Destination {
           [iso(mark.at), mark.sessionId],
         );
       case 'refresh-titles':
-        return this.db.run(REFRESH_TITLES_SQL);
+        return mark.sessionIds
+          ? this.db.run(REFRESH_SOME_TITLES_SQL, [duckdb.listValue([...mark.sessionIds])])
+          : this.db.run(REFRESH_TITLES_SQL);
+      case 'refigure-sessions':
+        return refigureSessions(this.db, mark.sessionIds);
     }
   }
 

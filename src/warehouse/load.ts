@@ -8,13 +8,16 @@
  * - a session's events are replaced from the first `seq` a batch brings for it (its events arrive
  *   page by page, possibly over several batches, and always from seq 0 when fetched again);
  * - a session's watch spans and a day's breakdown are replaced whole;
+ * - the collector's sessions are inserted if absent, and only `ended_at` moves (to the later);
+ * - the collector's events are united with the session's stored ones, counted once, ordered by
+ *   time and numbered again (see COLLECTED_INTO in destination.ts);
  * - everything else upserts by key.
  * Columns are always named: a migrated table may hold them in another order than a new one.
  */
 import duckdb, { type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { epochDays } from '../calendar.js';
 import type { Warehouse } from './connection.js';
-import type { LoadedTable } from './destination.js';
+import { COLLECTED_INTO, type LoadedTable } from './destination.js';
 import {
   CHECKPOINTS,
   qualified,
@@ -29,7 +32,9 @@ import {
 type Strategy =
   | { kind: 'upsert'; preserve?: string[] }
   | { kind: 'replace'; by: string[] }
-  | { kind: 'replace-from'; by: string; from: string };
+  | { kind: 'replace-from'; by: string; from: string }
+  | { kind: 'insert-or-later'; later: string[] }
+  | { kind: 'merge-ordered'; by: string; seq: string; order: string; identity: string[] };
 
 /** How each loaded table merges; tables not listed upsert by key. */
 const STRATEGIES: Partial<Record<LoadedTable, Strategy>> = {
@@ -44,7 +49,22 @@ const STRATEGIES: Partial<Record<LoadedTable, Strategy>> = {
   session_checkpoints: { kind: 'replace', by: ['session_id'] },
   // A refetched day's breakdown replaces the stored one, so a dimension value that vanished goes too.
   metric_breakdowns: { kind: 'replace', by: ['day', 'metric', 'breakdown'] },
+  collected_sessions: { kind: 'insert-or-later', later: ['ended_at'] },
+  collected_events: {
+    kind: 'merge-ordered',
+    by: 'session_id',
+    seq: 'seq',
+    order: 'emitted_at',
+    identity: ['type', 'emitted_at', 'at_position', 'from_position', 'to_position'],
+  },
 };
+
+/** The table a loaded table's rows land in: itself, or the contract's table it merges into. */
+export function targetOf(table: LoadedTable): TableName | CheckpointName {
+  return table in COLLECTED_INTO
+    ? COLLECTED_INTO[table as keyof typeof COLLECTED_INTO]
+    : (table as TableName | CheckpointName);
+}
 
 const { VARCHAR, BOOLEAN, INTEGER, BIGINT, DOUBLE, DATE, TIMESTAMPTZ, LIST } = duckdb;
 
@@ -111,7 +131,7 @@ export class TableLoader {
     private readonly db: Warehouse,
     readonly table: LoadedTable,
   ) {
-    this.spec = specOf(table);
+    this.spec = specOf(targetOf(table));
     this.types = this.spec.columns.map((c) => duckType(c.type));
     this.staging = `staging_${table}`;
     this.columns = this.spec.columns.map((c) => c.name).join(', ');
@@ -150,6 +170,19 @@ export class TableLoader {
     const matches = (columns: string[], a: string, b: string) =>
       columns.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
 
+    if (strategy.kind === 'merge-ordered') return this.mergeOrdered(strategy, target, staging);
+    if (strategy.kind === 'insert-or-later') {
+      const added = await this.db.scalar<bigint>(
+        `SELECT count(*) FROM (SELECT DISTINCT ${key.join(', ')} FROM ${staging}) s
+         WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${matches(key, 't', 's')})`,
+      );
+      const name = this.spec.name;
+      const later = strategy.later.map((c) => `${c} = greatest(${name}.${c}, excluded.${c})`);
+      await this.db.run(
+        `INSERT INTO ${target} (${this.columns}) ${latest} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${later.join(', ')}`,
+      );
+      return Number(added);
+    }
     if (strategy.kind !== 'upsert') {
       const replaced =
         strategy.kind === 'replace'
@@ -177,5 +210,45 @@ export class TableLoader {
       `INSERT INTO ${target} (${this.columns}) ${latest} ON CONFLICT (${key.join(', ')}) ${onConflict}`,
     );
     return Number(added);
+  }
+
+  /** See COLLECTED_INTO: unite, count once, order by time, number again; per touched session. */
+  private async mergeOrdered(
+    strategy: Extract<Strategy, { kind: 'merge-ordered' }>,
+    target: string,
+    staging: string,
+  ): Promise<number> {
+    const { by, seq, order, identity } = strategy;
+    const others = this.spec.columns.map((c) => c.name).filter((c) => c !== by && c !== seq);
+    const touched = `(SELECT DISTINCT ${by} FROM ${staging})`;
+    const merged = `temp.main.merged_${this.table}`;
+    await this.db.run(
+      `CREATE OR REPLACE TEMP TABLE merged_${this.table} AS
+       WITH candidates AS (
+         SELECT ${by}, ${seq} AS ord, 0 AS origin, ${others.join(', ')} FROM ${target}
+         WHERE ${by} IN ${touched}
+         UNION ALL
+         SELECT ${by}, ${seq}, 1, ${others.join(', ')} FROM ${staging}
+       ), once AS (
+         SELECT * FROM candidates
+         QUALIFY row_number() OVER (PARTITION BY ${by}, ${identity.join(', ')} ORDER BY origin, ord) = 1
+       )
+       SELECT ${by}, (row_number() OVER (PARTITION BY ${by} ORDER BY ${order}, origin, ord) - 1)::INTEGER AS ${seq},
+         ${others.join(', ')}
+       FROM once`,
+    );
+    try {
+      const before = await this.db.scalar<bigint>(
+        `SELECT count(*) FROM ${target} WHERE ${by} IN ${touched}`,
+      );
+      await this.db.run(`DELETE FROM ${target} WHERE ${by} IN ${touched}`);
+      await this.db.run(
+        `INSERT INTO ${target} (${this.columns}) SELECT ${this.columns} FROM ${merged}`,
+      );
+      const after = await this.db.scalar<bigint>(`SELECT count(*) FROM ${merged}`);
+      return Number(after) - Number(before);
+    } finally {
+      await this.db.run(`DROP TABLE IF EXISTS ${merged}`);
+    }
   }
 }

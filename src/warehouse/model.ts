@@ -6,6 +6,7 @@
  * `viewership.session_stats` and `viewership.watch_spans`; master joins them to sessions, so it
  * is always current and never a second copy of every session to keep in step.
  */
+import duckdb from '@duckdb/node-api';
 import type { Warehouse } from './connection.js';
 import { SessionFigures } from './figures.js';
 import { TableLoader } from './load.js';
@@ -46,6 +47,74 @@ export async function refreshAssetTitles(db: Warehouse): Promise<void> {
   await db.run(REFRESH_TITLES_SQL);
 }
 
+/** REFRESH_TITLES_SQL for the sessions listed in $1 (a VARCHAR[]) only. */
+export const REFRESH_SOME_TITLES_SQL = `${REFRESH_TITLES_SQL}
+    AND s.session_id IN (SELECT unnest($1::VARCHAR[]))`;
+
+interface StoredEvent {
+  session_id: string;
+  type: string | null;
+  emitted_at: bigint | null;
+  at_position: number | null;
+  from_position: number | null;
+  to_position: number | null;
+}
+
+/** Folds events ordered by session, then seq, into session_stats and watch_spans rows. */
+function foldFigures(events: StoredEvent[]): { stats: Row[]; spans: Row[] } {
+  const stats: Row[] = [];
+  const spans: Row[] = [];
+  let figures: SessionFigures | undefined;
+  const finish = () => {
+    if (!figures) return;
+    const rows = figures.rows();
+    stats.push(rows.stats);
+    spans.push(...rows.spans);
+  };
+  for (const e of events) {
+    if (figures?.sessionId !== e.session_id) {
+      finish();
+      figures = new SessionFigures(e.session_id);
+    }
+    figures.add({
+      type: e.type,
+      emittedAt: e.emitted_at === null ? null : BigInt(e.emitted_at),
+      at: e.at_position,
+      from: e.from_position,
+      to: e.to_position,
+    });
+  }
+  finish();
+  return { stats, spans };
+}
+
+const EVENT_FIGURE_COLUMNS = `session_id, type, epoch_us(emitted_at) AS emitted_at, at_position, from_position, to_position`;
+
+/**
+ * Computes these sessions' figures and spans again from all their stored events (the collector's
+ * sessions, whose events arrive over many batches); call inside a transaction.
+ */
+export async function refigureSessions(
+  db: Warehouse,
+  sessionIds: readonly string[],
+): Promise<void> {
+  if (sessionIds.length === 0) return;
+  const ids = duckdb.listValue([...new Set(sessionIds)]);
+  const events = await db.rows<StoredEvent>(
+    `SELECT ${EVENT_FIGURE_COLUMNS} FROM main.session_events
+     WHERE session_id IN (SELECT unnest($1::VARCHAR[])) ORDER BY session_id, seq`,
+    [ids],
+  );
+  const { stats, spans } = foldFigures(events);
+  // A session's spans can only be replaced by rows for it: one that has none now loses its old ones here.
+  await db.run(
+    `DELETE FROM viewership.watch_spans WHERE session_id IN (SELECT unnest($1::VARCHAR[]))`,
+    [ids],
+  );
+  await new TableLoader(db, 'session_stats').load(stats);
+  await new TableLoader(db, 'watch_spans').load(spans);
+}
+
 /**
  * Recomputes every session's figures and spans from the stored events, a few thousand sessions
  * at a time (for a migration, or after the rule changed); call inside a transaction.
@@ -64,41 +133,12 @@ export async function recomputeFigures(db: Warehouse, sessionsPerRound = 2000): 
     );
     if (ids.length === 0) return;
     const last = ids.at(-1)!.session_id;
-    const events = await db.rows<{
-      session_id: string;
-      type: string | null;
-      emitted_at: bigint | null;
-      at_position: number | null;
-      from_position: number | null;
-      to_position: number | null;
-    }>(
-      `SELECT session_id, type, epoch_us(emitted_at) AS emitted_at, at_position, from_position, to_position
+    const events = await db.rows<StoredEvent>(
+      `SELECT ${EVENT_FIGURE_COLUMNS}
        FROM main.session_events WHERE session_id > $1 AND session_id <= $2 ORDER BY session_id, seq`,
       [after, last],
     );
-    const statRows: Row[] = [];
-    const spanRows: Row[] = [];
-    let figures: SessionFigures | undefined;
-    const finish = () => {
-      if (!figures) return;
-      const rows = figures.rows();
-      statRows.push(rows.stats);
-      spanRows.push(...rows.spans);
-    };
-    for (const e of events) {
-      if (figures?.sessionId !== e.session_id) {
-        finish();
-        figures = new SessionFigures(e.session_id);
-      }
-      figures.add({
-        type: e.type,
-        emittedAt: e.emitted_at === null ? null : BigInt(e.emitted_at),
-        at: e.at_position,
-        from: e.from_position,
-        to: e.to_position,
-      });
-    }
-    finish();
+    const { stats: statRows, spans: spanRows } = foldFigures(events);
     await stats.load(statRows);
     await spans.load(spanRows);
     after = last;

@@ -2,6 +2,8 @@
  * `viewership demo`: the whole product on the built-in emulator, no account needed — an emulated
  * account whose viewers keep arriving, a first sync into a warehouse, the dashboard on it, and a
  * sync again every minute while the dashboard is up (the setup PRODUCT.md describes, in small).
+ * Beside them, a collector into the same warehouse and a site whose video pings it: playing that
+ * video puts a live session in the dashboard within seconds.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -24,6 +26,14 @@ export function registerDemo(program: Command): void {
       '--port <n>',
       'dashboard port (0 = any free port; default 8080, or a free one if it is taken)',
     )
+    .option(
+      '--collector-port <n>',
+      'collector port (0 = any free port; default 8090, or a free one if it is taken)',
+    )
+    .option(
+      '--site-port <n>',
+      'port of the demo site with a video (0 = any free port; default 8091, or a free one)',
+    )
     .addOption(
       new Option('--preset <name>', 'size of the emulated account')
         .choices([...PRESET_NAMES])
@@ -40,9 +50,17 @@ export function registerDemo(program: Command): void {
       const port = opts.port === undefined ? undefined : portOption(opts.port);
       const seed = integerOption(opts.seed, '--seed', 0);
       const every = integerOption(opts.every, '--every', 0);
+      const collectorPort =
+        opts.collectorPort === undefined
+          ? undefined
+          : portOption(opts.collectorPort, '--collector-port');
+      const sitePort =
+        opts.sitePort === undefined ? undefined : portOption(opts.sitePort, '--site-port');
       const { startEmulator } = await import('../../emulator/index.js');
       const { syncInWorker } = await import('../../sync/bounded.js');
       const { startDashboard } = await import('../../dashboard/server.js');
+      const { startCollector } = await import('../../collect/collector.js');
+      const { startDemoSite } = await import('../../collect/demo-site.js');
 
       // Real time passes in the emulated account: new sessions keep coming, open ones end.
       const emulator = await startEmulator({ preset: opts.preset, seed, clock: 'live' });
@@ -70,8 +88,37 @@ export function registerDemo(program: Command): void {
         await emulator.close();
         throw error;
       }
+      // The site's video pings the collector, which publishes into the same warehouse (it waits
+      // while a sync writes it).
+      const video = emulator.emulator.truth.videos()[0] as { videoId: string } | undefined;
+      let collector: Awaited<ReturnType<typeof startCollector>>;
+      let site: Awaited<ReturnType<typeof startDemoSite>>;
+      try {
+        collector = await onFreePort('the collector', 8090, collectorPort, (p) =>
+          startCollector({
+            db: opts.db,
+            port: p,
+            log: (line) => console.error(`collector: ${line}`),
+          }),
+        );
+        site = await onFreePort('the site', 8091, sitePort, (p) =>
+          startDemoSite({
+            collector: collector.url,
+            videoId: video?.videoId ?? 'viDemoVideo',
+            port: p,
+          }),
+        );
+      } catch (error) {
+        await Promise.all([dashboard.close(), emulator.close()]);
+        throw error;
+      }
+      // Said once everything listens: a signal from here on stops the demo cleanly.
       console.log(`dashboard: ${dashboard.url}`);
-      console.error('Open it in a browser; Ctrl-C stops the demo.');
+      console.log(`collector: ${collector.url}`);
+      console.log(`site with a video: ${site.url}`);
+      console.error(
+        'Open the dashboard in a browser, and play the video on the site: its session appears in the dashboard. Ctrl-C stops the demo.',
+      );
 
       let running: Promise<void> | undefined;
       const timer =
@@ -87,6 +134,8 @@ export function registerDemo(program: Command): void {
       await untilStopped(async () => {
         clearInterval(timer);
         await running;
+        await site.close();
+        await collector.close();
         await Promise.all([dashboard.close(), emulator.close()]);
       });
     });
@@ -113,5 +162,22 @@ async function startDashboardOnFreePort(
     const dashboard = await start({ db, port: 0, log });
     console.error(`port 8080 is taken: the dashboard listens on port ${dashboard.port} instead`);
     return dashboard;
+  }
+}
+
+/** A server on `port`; without one, on `fallback`, or on any free port when that is taken. */
+async function onFreePort<T extends { url: string }>(
+  what: string,
+  fallback: number,
+  port: number | undefined,
+  start: (port: number) => Promise<T>,
+): Promise<T> {
+  try {
+    return await start(port ?? fallback);
+  } catch (error) {
+    if (port !== undefined || !/already in use/.test((error as Error).message)) throw error;
+    const server = await start(0);
+    console.error(`port ${fallback} is taken: ${what} listens on ${server.url} instead`);
+    return server;
   }
 }

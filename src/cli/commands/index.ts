@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCollect } from './collect.js';
 import { registerEmulator } from './emulator.js';
 import { registerExport, registerMigrate, registerQuery } from './data.js';
 import { registerDemo } from './demo.js';
@@ -15,4 +16,5 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerEmulator(program);
   registerDemo(program);
+  registerCollect(program);
 }
