@@ -9,8 +9,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseDayRange } from '../calendar.js';
-import { Warehouse } from '../warehouse/connection.js';
-import { assertWarehouse } from '../warehouse/migrate.js';
+import type { Warehouse } from '../warehouse/connection.js';
+import { DASHBOARD_TABLES, withReadableWarehouse } from '../warehouse/open.js';
 import { readBundle } from './bundle.js';
 import { CHARTS } from './charts.js';
 import { Dictionary, encodeCube, type ReportData } from './cube.js';
@@ -32,7 +32,9 @@ const SHAPES: CubeShape[] = [
 const BYTES_PER_CELL = 3;
 
 export interface ReportOptions {
+  /** A DuckDB file, or a PostgreSQL URL (read through a local snapshot). */
   db: string;
+  schema?: string;
   out: string;
   from?: string;
   to?: string;
@@ -110,14 +112,11 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ...(options.to !== undefined && { to: options.to }),
   };
   const app = readBundle();
-  const db = await Warehouse.open(options.db, { readOnly: true, lockWaitMs: 2000 });
-  let data: ReportData;
-  try {
-    await assertWarehouse(db);
-    data = await buildReportData(db, range, options.dataBudget);
-  } finally {
-    db.close();
-  }
+  const data = await withReadableWarehouse(
+    options.db,
+    { schema: options.schema, tables: DASHBOARD_TABLES, raw: false },
+    (db) => buildReportData(db, range, options.dataBudget),
+  );
   const title = data.meta.extent
     ? `viewership report, ${data.meta.extent.from} to ${data.meta.extent.to}`
     : 'viewership report';

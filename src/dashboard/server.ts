@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../listen.js';
+import { redactUrl } from '../warehouse/postgres/target.js';
 import { CHARTS } from './charts.js';
 import { readBundle } from './bundle.js';
 import { filterKey, FilterError, parseFilter } from './filter.js';
@@ -21,7 +22,9 @@ import { assertSourceExists, SnapshotStore, type RefreshResult } from './snapsho
 import type { DataAnswer, Filter, Meta } from './types.js';
 
 export interface ServeOptions {
+  /** A DuckDB file, or a PostgreSQL URL (read through local snapshots). */
   db: string;
+  schema?: string;
   port?: number;
   host?: string;
   /** How often serve looks for a changed warehouse file (ms). */
@@ -87,13 +90,14 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
   const page = servePage({ pollMs: options.pollMs ?? 5000 });
   let lastResult: RefreshResult | undefined;
   let lastError: string | undefined;
+  // Logs name a PostgreSQL URL without its password.
+  const source = redactUrl(options.db);
   const store = new SnapshotStore(options.db, {
+    ...(options.schema !== undefined && { schema: options.schema }),
     ...(options.snapshotDir !== undefined && { dir: options.snapshotDir }),
     // Said once per change of state: the watcher asks every second.
     onRefresh: (result, error) => {
-      const message = error
-        ? `could not read ${options.db}: ${(error as Error).message}`
-        : undefined;
+      const message = error ? `could not read ${source}: ${(error as Error).message}` : undefined;
       if (message && message !== lastError) log(message);
       lastError = message;
       if (error) return;
@@ -103,7 +107,7 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
       } else if (result !== lastResult && result === 'locked') {
         log('a sync is writing the warehouse; showing the last data until it finishes');
       } else if (result !== lastResult && result === 'missing') {
-        log(`${options.db} is gone; showing the last data`);
+        log(`${source} is gone; showing the last data`);
       }
       lastResult = result;
     },
@@ -153,7 +157,7 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
   // The page's first question on every new snapshot; asked ahead, it is answered from cache.
   function prefetch(): void {
     answer({ type: 'all' }).catch((error: unknown) =>
-      log(`could not read ${options.db}: ${(error as Error).message}`),
+      log(`could not read ${source}: ${(error as Error).message}`),
     );
   }
 

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { Warehouse, WarehouseLockedError } from '../warehouse/connection.js';
 import { assertWarehouse } from '../warehouse/migrate.js';
+import { isPostgresUrl } from '../warehouse/postgres/target.js';
+import type { PostgresSnapshots } from '../warehouse/postgres/snapshot.js';
 import { buildAggregates, readFacts, type WarehouseFacts } from './queries.js';
 
 /** What identifies a version of the source: a sync changes the file's or its WAL's mtime or size. */
@@ -40,6 +42,8 @@ export interface Snapshot {
 export type RefreshResult = 'unchanged' | 'updated' | 'locked' | 'missing';
 
 export interface SnapshotOptions {
+  /** PostgreSQL sources: the schema (default viewership). */
+  schema?: string;
   /** Where copies live; default a fresh folder under the system's temp dir, removed on close. */
   dir?: string;
   /** Called after each attempt, for logs. */
@@ -52,6 +56,7 @@ export class SnapshotStore {
   private refreshing: Promise<RefreshResult> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private counter = 0;
+  private postgres: PostgresSnapshots | undefined;
   private readonly dir: string;
   private readonly ownsDir: boolean;
 
@@ -97,6 +102,7 @@ export class SnapshotStore {
   }
 
   private async tryRefresh(): Promise<RefreshResult> {
+    if (isPostgresUrl(this.source)) return this.refreshFromPostgres();
     const before = signature(this.source);
     if (before === undefined) return 'missing';
     if (before === this.copied) return 'unchanged';
@@ -132,6 +138,27 @@ export class SnapshotStore {
     return 'updated';
   }
 
+  /** PostgreSQL: a new local DuckDB snapshot when the data changed (see postgres/snapshot.ts). */
+  private async refreshFromPostgres(): Promise<RefreshResult> {
+    const { PostgresSnapshots } = await import('../warehouse/postgres/snapshot.js');
+    this.postgres ??= new PostgresSnapshots(this.source, this.options.schema);
+    const target = join(this.dir, `snapshot-${this.counter + 1}.duckdb`);
+    const pulled = await this.postgres.refresh(target, this.copied).catch((error: unknown) => {
+      removeCopy(target);
+      throw error;
+    });
+    if (pulled.result !== 'updated') return pulled.result;
+    const version = ++this.counter;
+    try {
+      await this.swapIn(target, version);
+    } catch (error) {
+      removeCopy(target);
+      throw error;
+    }
+    this.copied = pulled.signature;
+    return 'updated';
+  }
+
   private async swapIn(path: string, version: number): Promise<void> {
     const db = await Warehouse.open(path, { readOnly: true });
     let facts: WarehouseFacts;
@@ -152,6 +179,7 @@ export class SnapshotStore {
     await this.refreshing?.catch(() => undefined);
     if (this.current) await retire(this.current);
     this.current = undefined;
+    await this.postgres?.close();
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -169,7 +197,7 @@ function removeCopy(path: string): void {
 
 /** For serve's start: a missing source is a usage error, not something to wait for. */
 export function assertSourceExists(path: string): void {
-  if (!existsSync(path)) {
+  if (!isPostgresUrl(path) && !existsSync(path)) {
     throw new UsageError(
       `there is no warehouse at ${path}`,
       `Create it with: viewership sync --db ${path}`,

@@ -23,8 +23,12 @@ const NO_EVENTS: Record<string, string | null> = {
   max_position: null,
 };
 
-/** The master view: every session with its figures. */
-export const MASTER_VIEW_SQL = `CREATE OR REPLACE VIEW main.master AS
+/**
+ * The master view: every session with its figures. Plain SQL that DuckDB and PostgreSQL both
+ * run; `contract` and `internal` name the schemas (DuckDB: main and viewership).
+ */
+export const masterViewSql = (contract = 'main', internal = 'viewership') =>
+  `CREATE OR REPLACE VIEW ${contract}.master AS
   SELECT ${SESSION_COLUMNS.map((c) => `s.${c.name}`).join(', ')},
     ${MASTER_METRIC_COLUMNS.map(({ name }) => {
       const zero = NO_EVENTS[name];
@@ -32,15 +36,19 @@ export const MASTER_VIEW_SQL = `CREATE OR REPLACE VIEW main.master AS
         ? `t.${name}`
         : `coalesce(t.${name}, ${zero}) AS ${name}`;
     }).join(',\n    ')}
-  FROM main.sessions s LEFT JOIN viewership.session_stats t ON t.session_id = s.session_id`;
+  FROM ${contract}.sessions s LEFT JOIN ${internal}.session_stats t ON t.session_id = s.session_id`;
+
+export const MASTER_VIEW_SQL = masterViewSql();
 
 /** Sessions carry their asset's current title: renamed assets are renamed everywhere. */
-export const REFRESH_TITLES_SQL = `
-  UPDATE main.sessions AS s SET asset_title = a.title
-  FROM (SELECT 'video' AS asset_type, video_id AS asset_id, title FROM main.videos
-        UNION ALL SELECT 'live_stream', live_stream_id, name FROM main.live_streams) a
+export const refreshTitlesSql = (contract = 'main') => `
+  UPDATE ${contract}.sessions AS s SET asset_title = a.title
+  FROM (SELECT 'video' AS asset_type, video_id AS asset_id, title FROM ${contract}.videos
+        UNION ALL SELECT 'live_stream', live_stream_id, name FROM ${contract}.live_streams) a
   WHERE s.asset_type = a.asset_type AND s.asset_id = a.asset_id
     AND s.asset_title IS DISTINCT FROM a.title`;
+
+export const REFRESH_TITLES_SQL = refreshTitlesSql();
 
 export async function refreshAssetTitles(db: Warehouse): Promise<void> {
   await db.run(REFRESH_TITLES_SQL);

@@ -3,12 +3,16 @@
  * an asset gone from the API is marked gone and keeps its history; a renamed asset is renamed
  * in every session row.
  */
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { skipWithoutDestination, warehouse, type TestWarehouse } from '../helpers/destinations.js';
 import { compareWithTruth } from '../helpers/truth.js';
+
+skipWithoutDestination();
+/** The emulator's clock, pinned: the same account whichever destination a run writes to. */
+const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 
 const dir = tempDir();
 const running: RunningEmulator[] = [];
@@ -16,15 +20,15 @@ afterAll(async () => {
   await Promise.all(running.map((e) => e.close()));
 });
 
-async function sync(e: RunningEmulator, db: string, ...extra: string[]) {
-  const r = await runCli(['sync', '--base-url', e.url, '--db', db, ...extra], {
+async function sync(e: RunningEmulator, db: TestWarehouse, ...extra: string[]) {
+  const r = await runCli(['sync', '--base-url', e.url, ...db.args, ...extra], {
     APIVIDEO_API_KEY: e.apiKey,
   });
   return r;
 }
 
-async function read<T>(db: string, sql: string): Promise<T[]> {
-  const wh = await Warehouse.open(db, { readOnly: true });
+async function read<T>(db: TestWarehouse, sql: string): Promise<T[]> {
+  const wh = await Warehouse.open(await db.local(), { readOnly: true });
   try {
     return await wh.rows<T>(sql);
   } finally {
@@ -34,9 +38,14 @@ async function read<T>(db: string, sql: string): Promise<T[]> {
 
 describe('accounts without every API generation', () => {
   it('names a missing raw-statistics API, syncs the rest and exits 0', async () => {
-    const e = await startEmulator({ preset: 'tiny', seed: 8, generations: { raw: false } });
+    const e = await startEmulator({
+      preset: 'tiny',
+      seed: 8,
+      now: NOW,
+      generations: { raw: false },
+    });
     running.push(e);
-    const db = join(dir, 'no-raw.duckdb');
+    const db = warehouse(dir, 'no-raw');
     const r = await sync(e, db);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/not available on this account: raw statistics API/);
@@ -56,21 +65,26 @@ describe('accounts without every API generation', () => {
   });
 
   it('names a missing Analytics API and still mirrors every session', async () => {
-    const e = await startEmulator({ preset: 'tiny', seed: 8, generations: { analytics: false } });
+    const e = await startEmulator({
+      preset: 'tiny',
+      seed: 8,
+      now: NOW,
+      generations: { analytics: false },
+    });
     running.push(e);
-    const db = join(dir, 'no-analytics.duckdb');
+    const db = warehouse(dir, 'no-analytics');
     const r = await sync(e, db, '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).missingGenerations).toEqual(['analytics']);
-    expect(await compareWithTruth(db, e.emulator.truth)).toEqual([]);
+    expect(await compareWithTruth(await db.local(), e.emulator.truth)).toEqual([]);
   });
 });
 
 describe('an account that changes between syncs', () => {
   it('marks a deleted video gone, keeps its sessions, and renames a renamed one everywhere', async () => {
-    const e = await startEmulator({ preset: 'tiny', seed: 9 });
+    const e = await startEmulator({ preset: 'tiny', seed: 9, now: NOW });
     running.push(e);
-    const db = join(dir, 'changes.duckdb');
+    const db = warehouse(dir, 'changes');
     expect((await sync(e, db)).code).toBe(0);
     const [gone, renamed] = await read<{ video_id: string; n: bigint }>(
       db,

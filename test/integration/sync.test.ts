@@ -8,29 +8,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { skipWithoutDestination, warehouse, type TestWarehouse } from '../helpers/destinations.js';
 import { compareWithTruth } from '../helpers/truth.js';
+
+skipWithoutDestination();
+/** The emulator's clock, pinned: the same account whichever destination a run writes to. */
+const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 
 let emulator: RunningEmulator;
 let dir: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ preset: 'small', seed: 7 });
+  emulator = await startEmulator({ preset: 'small', seed: 7, now: NOW });
   dir = tempDir();
 });
 afterAll(() => emulator.close());
 
-const syncArgs = (db: string, ...extra: string[]) => [
+const syncArgs = (db: TestWarehouse, ...extra: string[]) => [
   'sync',
   '--base-url',
   emulator.url,
-  '--db',
-  db,
+  ...db.args,
   ...extra,
 ];
 
 describe('sync against the emulator', () => {
   it('mirrors the whole account: every table equals the ground truth', async () => {
-    const db = join(dir, 'full.duckdb');
+    const db = warehouse(dir, 'full');
     const raw = join(dir, 'raw');
     const result = await runCli(syncArgs(db, '--raw-dir', raw, '--json'), {
       APIVIDEO_API_KEY: emulator.apiKey,
@@ -40,7 +44,8 @@ describe('sync against the emulator', () => {
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ status: 'succeeded', missingGenerations: [], rateLimited: 0 });
     expect(summary.rowsAdded.sessions).toBe(emulator.emulator.truth.sessionCount());
-    expect(await compareWithTruth(db, emulator.emulator.truth)).toEqual([]);
+    const local = await db.local();
+    expect(await compareWithTruth(local, emulator.emulator.truth)).toEqual([]);
 
     // The tutorial's files, and every other response as NDJSON, none of it holding the key.
     const files = readdirSync(raw).sort();
@@ -56,11 +61,11 @@ describe('sync against the emulator', () => {
     );
     const videos = JSON.parse(readFileSync(join(raw, 'videos.json'), 'utf8'));
     expect(videos).toHaveLength(emulator.emulator.truth.videos().length);
-    for (const file of [...files.map((f) => join(raw, f)), db]) {
+    for (const file of [...files.map((f) => join(raw, f)), local]) {
       expect(readFileSync(file).includes(emulator.apiKey), file).toBe(false);
     }
 
-    const wh = await Warehouse.open(db, { readOnly: true });
+    const wh = await Warehouse.open(local, { readOnly: true });
     try {
       const runs = await wh.rows<{ status: string; requests: bigint; rows_added: bigint }>(
         'SELECT status, requests, rows_added FROM sync_runs',
@@ -78,7 +83,7 @@ describe('sync against the emulator', () => {
   });
 
   it('a second run adds nothing and asks no ended session for its events', async () => {
-    const db = join(dir, 'twice.duckdb');
+    const db = warehouse(dir, 'twice');
     const env = { APIVIDEO_API_KEY: emulator.apiKey };
     expect((await runCli(syncArgs(db), env)).code).toBe(0);
     emulator.emulator.stats.reset();
@@ -96,7 +101,7 @@ describe('sync against the emulator', () => {
         `events of ended session ${sessionId} fetched again`,
       ).toBeNull();
     }
-    expect(await compareWithTruth(db, truth)).toEqual([]);
+    expect(await compareWithTruth(await db.local(), truth)).toEqual([]);
   });
 });
 
@@ -113,22 +118,22 @@ describe('sessions still open', () => {
       now: Date.now() - 86_400_000,
     });
     try {
-      const db = join(dir, 'open.duckdb');
+      const db = warehouse(dir, 'open');
       const env = { APIVIDEO_API_KEY: busy.apiKey };
       const truth = busy.emulator.truth;
       expect(
-        (await runCli(['sync', '--base-url', busy.url, '--db', db, '--no-metrics'], env)).code,
+        (await runCli(['sync', '--base-url', busy.url, ...db.args, '--no-metrics'], env)).code,
       ).toBe(0);
       const before = [...truth.sessions()];
       const open = new Set(before.filter((s) => s.endedAtMs === null).map((s) => s.sessionId));
       const known = new Set(before.map((s) => s.sessionId));
       expect(open.size).toBeGreaterThan(0);
-      expect(await compareWithTruth(db, truth)).toEqual([]);
+      expect(await compareWithTruth(await db.local(), truth)).toEqual([]);
 
       busy.emulator.clock.advance(2 * 3_600_000);
       busy.emulator.stats.reset();
       expect(
-        (await runCli(['sync', '--base-url', busy.url, '--db', db, '--no-metrics'], env)).code,
+        (await runCli(['sync', '--base-url', busy.url, ...db.args, '--no-metrics'], env)).code,
       ).toBe(0);
       const asked = new Set(busy.emulator.stats.eventRequestsBySession.keys());
       // Every session open before was asked again…
@@ -136,7 +141,7 @@ describe('sessions still open', () => {
       // …and besides them only sessions that did not exist yet.
       for (const id of asked)
         expect(open.has(id) || !known.has(id), `ended session ${id} asked again`).toBe(true);
-      expect(await compareWithTruth(db, truth)).toEqual([]);
+      expect(await compareWithTruth(await db.local(), truth)).toEqual([]);
     } finally {
       await busy.close();
     }

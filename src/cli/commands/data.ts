@@ -1,21 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { exportTable, EXPORT_FORMATS, validateExport } from '../../warehouse/export.js';
-import { formatResult, QUERY_FORMATS, runQuery, type QueryFormat } from '../../warehouse/query.js';
-import { TABLE_NAMES } from '../../warehouse/schema.js';
-import type { Warehouse } from '../../warehouse/connection.js';
-
-async function withWarehouse<T>(path: string, work: (db: Warehouse) => Promise<T>): Promise<T> {
-  const { Warehouse } = await import('../../warehouse/connection.js');
-  const { assertWarehouse } = await import('../../warehouse/migrate.js');
-  const db = await Warehouse.open(path, { readOnly: true, lockWaitMs: 2000 });
-  try {
-    await assertWarehouse(db);
-    return await work(db);
-  } finally {
-    db.close();
-  }
-}
+import { formatResult, QUERY_FORMATS, type QueryFormat } from '../../warehouse/query.js';
+import { TABLE_NAMES, type TableName } from '../../warehouse/schema.js';
+import { DB_HELP, SCHEMA_HELP } from '../options.js';
 
 export function registerExport(program: Command): void {
   program
@@ -29,7 +17,8 @@ export function registerExport(program: Command): void {
     )
     .requiredOption('--out <path>', 'file to write (a folder with --partitioned)')
     .option('--partitioned', 'parquet only: a folder partitioned by UTC day (day=YYYY-MM-DD/)')
-    .option('--db <file>', 'warehouse file', 'viewership.duckdb')
+    .option('--db <file|url>', DB_HELP, 'viewership.duckdb')
+    .option('--schema <name>', SCHEMA_HELP)
     .action(async (opts) => {
       const options = {
         table: opts.table,
@@ -38,7 +27,12 @@ export function registerExport(program: Command): void {
         partitioned: Boolean(opts.partitioned),
       };
       validateExport(options); // bad usage fails before the warehouse is opened
-      const rows = await withWarehouse(opts.db, (db) => exportTable(db, options));
+      const { tablesFor, withReadableWarehouse } = await import('../../warehouse/open.js');
+      const rows = await withReadableWarehouse(
+        opts.db,
+        { schema: opts.schema, tables: tablesFor(opts.table as TableName) },
+        (db) => exportTable(db, options),
+      );
       console.error(
         `exported ${rows.toLocaleString('en-US')} rows of ${opts.table} to ${opts.out}`,
       );
@@ -53,10 +47,12 @@ export function registerQuery(program: Command): void {
     .addOption(
       new Option('--format <format>', 'output format').choices([...QUERY_FORMATS]).default('table'),
     )
-    .option('--db <file>', 'warehouse file', 'viewership.duckdb')
+    .option('--db <file|url>', DB_HELP, 'viewership.duckdb')
+    .option('--schema <name>', SCHEMA_HELP)
     .action(async (sql: string, opts) => {
       const format = opts.format as QueryFormat;
-      const result = await withWarehouse(opts.db, (db) => runQuery(db, sql, format));
+      const { queryWarehouse } = await import('../../warehouse/open.js');
+      const result = await queryWarehouse(opts.db, opts.schema, sql, format);
       console.log(formatResult(result, format));
     });
 }

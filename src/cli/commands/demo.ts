@@ -9,7 +9,7 @@ import { UsageError } from '../../errors.js';
 import { PRESET_NAMES, isPresetName } from '../../emulator/presets.js';
 import type { SyncSnapshot } from '../../sync/bounded.js';
 import { untilStopped } from '../lifecycle.js';
-import { integerOption } from '../options.js';
+import { DB_HELP, integerOption, SCHEMA_HELP } from '../options.js';
 import { showProgress } from '../progress.js';
 import { summaryLine } from './sync.js';
 
@@ -17,7 +17,8 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('emulator + sync + serve in one command: the whole product, no account needed')
-    .option('--db <file>', 'warehouse file for the demo', 'viewership-demo.duckdb')
+    .option('--db <file|url>', `the demo's warehouse: ${DB_HELP}`, 'viewership-demo.duckdb')
+    .option('--schema <name>', SCHEMA_HELP)
     .option('--port <n>', 'dashboard port (0 = any free port)', '8080')
     .addOption(
       new Option('--preset <name>', 'size of the emulated account')
@@ -47,7 +48,7 @@ export function registerDemo(program: Command): void {
         const stop = progress ? showProgress(() => latest) : () => undefined;
         try {
           const summary = await syncInWorker(
-            { db: opts.db, apiKey: emulator.apiKey, baseUrl: emulator.url },
+            { db: opts.db, schema: opts.schema, apiKey: emulator.apiKey, baseUrl: emulator.url },
             (snapshot) => (latest = snapshot),
           );
           stop();
@@ -60,6 +61,7 @@ export function registerDemo(program: Command): void {
 
       const dashboard = await startDashboard({
         db: opts.db,
+        schema: opts.schema,
         port,
         log: (line) => console.error(line),
       });

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { untilStopped } from '../lifecycle.js';
-import { integerOption } from '../options.js';
+import { DB_HELP, integerOption, SCHEMA_HELP } from '../options.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('the dashboard on http://127.0.0.1 (a sync may run into the same file meanwhile)')
-    .option('--db <file>', 'warehouse file', 'viewership.duckdb')
+    .option('--db <file|url>', DB_HELP, 'viewership.duckdb')
+    .option('--schema <name>', SCHEMA_HELP)
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .option(
       '--host <address>',
@@ -18,6 +19,7 @@ export function registerServe(program: Command): void {
       const { startDashboard } = await import('../../dashboard/server.js');
       const dashboard = await startDashboard({
         db: opts.db,
+        schema: opts.schema,
         port,
         host: opts.host,
         log: (line) => console.error(line),

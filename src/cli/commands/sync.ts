@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { syncInWorker, type SyncSnapshot } from '../../sync/bounded.js';
 import { DEFAULT_CONCURRENCY } from '../../sync/defaults.js';
 import type { SyncSummary } from '../../sync/run.js';
-import { integerOption, positiveNumberOption } from '../options.js';
+import { DB_HELP, integerOption, positiveNumberOption, SCHEMA_HELP } from '../options.js';
 import { showProgress } from '../progress.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -36,7 +36,8 @@ export function registerSync(program: Command): void {
         .default('production'),
     )
     .option('--base-url <url>', 'any base URL instead of --env (e.g. the emulator)')
-    .option('--db <file>', 'warehouse file', 'viewership.duckdb')
+    .option('--db <file|url>', DB_HELP, 'viewership.duckdb')
+    .option('--schema <name>', SCHEMA_HELP)
     .option('--from <day>', 'first UTC day to sync, YYYY-MM-DD (default: the start of the history)')
     .option('--to <day>', 'last UTC day to sync, YYYY-MM-DD (default: today)')
     .option('--raw-dir <dir>', 'also keep every API response as JSON/NDJSON in this folder')
@@ -47,7 +48,7 @@ export function registerSync(program: Command): void {
     .option('--no-metrics', 'skip the Analytics API (/data) snapshot')
     .option(
       '--lock-wait <seconds>',
-      'how long to wait while another process reads the warehouse',
+      'how long to wait while another process holds the warehouse (a reader, or another sync)',
       '5',
     )
     .option('--json', 'print the summary as JSON')
@@ -68,6 +69,7 @@ export function registerSync(program: Command): void {
         const summary = await syncInWorker(
           {
             db: opts.db,
+            schema: opts.schema,
             apiKey,
             env: opts.env,
             baseUrl: opts.baseUrl,
