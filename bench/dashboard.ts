@@ -28,11 +28,11 @@ export interface BenchResult {
 
 const OUT = join(import.meta.dirname, '../bench-output');
 /** Bump when the fixture's SQL changes, so an old file is not reused. */
-const FIXTURE = join(OUT, 'dashboard-1m-v2.duckdb');
+export const FIXTURE = join(OUT, 'dashboard-1m-v2.duckdb');
 const REQUEST_BAR_MS = 300;
 const PAGE_BAR_MS = 2000;
 
-async function timed(url: string): Promise<number> {
+export async function timed(url: string): Promise<number> {
   const t = performance.now();
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
@@ -43,7 +43,7 @@ async function timed(url: string): Promise<number> {
 const shift = (day: string, days: number) => isoDay(dayNumber(day)! + days);
 
 /** The filters a user is likely to try, from the cheapest to the dearest. */
-function filters(meta: Meta): Array<[string, Filter]> {
+export function filters(meta: Meta): Array<[string, Filter]> {
   const end = meta.extent!.to;
   const top = meta.assets.find((a) => a.type === 'video')!;
   const live = meta.assets.find((a) => a.type === 'live_stream')!;

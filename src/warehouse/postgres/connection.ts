@@ -177,10 +177,12 @@ export class PgConnection {
     }
   }
 
-  /** Streams text in PostgreSQL's COPY text format into `COPY … FROM STDIN`. */
-  async copyIn(sql: string, chunks: Iterable<string>): Promise<number> {
+  /** Streams data (text chunks, or a readable stream) into `COPY … FROM STDIN`. */
+  async copyIn(sql: string, source: Iterable<string> | Readable): Promise<number> {
     const stream = this.client.query(copyFrom(sql));
-    await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+    const input =
+      source instanceof Readable ? source : Readable.from(source, { objectMode: false });
+    await pipeline(input, stream);
     return stream.rowCount;
   }
 

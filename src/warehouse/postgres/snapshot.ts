@@ -13,8 +13,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Warehouse, sqlString } from '../connection.js';
 import { specOf } from '../load.js';
-import { ensureSchema } from '../migrate.js';
-import { qualified, type Column, type TableSpec } from '../schema.js';
+import { MASTER_VIEW_SQL } from '../model.js';
+import {
+  CHECKPOINTS,
+  createTableSql,
+  INTERNAL_DDL,
+  qualified,
+  SCHEMA_VERSION,
+  TABLES,
+  type Column,
+  type TableSpec,
+} from '../schema.js';
+import { VERSION } from '../../version.js';
 import { connect, type PgConnection } from './connection.js';
 import { assertPgWarehouse, dataVersion, pgTable } from './schema.js';
 import { syncLockHolder } from './store.js';
@@ -56,22 +66,25 @@ function duckExpression(c: Column): string {
   }
 }
 
-/** Copies one table: PostgreSQL → CSV file → DuckDB. Returns the rows copied. */
-async function pullTable(
+/** PostgreSQL → a CSV file of `spec`'s rows, every value as text DuckDB casts back exactly. */
+async function copyOut(
   pg: PgConnection,
   target: PgTarget,
-  duck: Warehouse,
   spec: TableSpec,
-  dir: string,
+  file: string,
   raw: boolean,
-): Promise<number> {
-  const file = join(dir, `${spec.name}.csv`);
+): Promise<void> {
   const select = spec.columns.map((c) => pgExpression(c, raw)).join(', ');
   await pg.copyOut(
     `COPY (SELECT ${select} FROM ${pgTable(target, spec)}) TO STDOUT (FORMAT csv, NULL '\\N', FORCE_QUOTE *)`,
     createWriteStream(file),
   );
+}
+
+/** The CSV file → the DuckDB table, typed; the file is removed. */
+async function loadCsv(duck: Warehouse, spec: TableSpec, file: string): Promise<void> {
   const columns = spec.columns.map((c) => `${sqlString(c.name)}: 'VARCHAR'`).join(', ');
+  // Quoted empty strings stay strings; only the unquoted \N is NULL. Lines may be long (raw).
   const reader = `read_csv(${sqlString(file)}, header = false, delim = ',', quote = '"', escape = '"',
     nullstr = '\\N', allow_quoted_nulls = false, auto_detect = false, columns = {${columns}},
     max_line_size = 100000000, buffer_size = 200000000)`;
@@ -79,12 +92,30 @@ async function pullTable(
   await duck.run(`INSERT INTO ${qualified(spec)} (${names})
     SELECT ${spec.columns.map(duckExpression).join(', ')} FROM ${reader}`);
   rmSync(file, { force: true });
-  return Number(await duck.scalar<bigint>(`SELECT count(*) FROM ${qualified(spec)}`));
+}
+
+/**
+ * The warehouse's schema in a new DuckDB file, as ../migrate.ts creates it, but without the key
+ * indexes: a snapshot is only read, its keys are already unique in PostgreSQL, and building
+ * DuckDB's index over a million keys would take longer than loading the rows.
+ */
+async function createSnapshotSchema(duck: Warehouse, target: PgTarget): Promise<void> {
+  for (const sql of INTERNAL_DDL) await duck.run(sql);
+  const specs: TableSpec[] = [...Object.values(TABLES), ...Object.values(CHECKPOINTS)];
+  for (const spec of specs) {
+    if (!spec.view) await duck.run(createTableSql({ ...spec, keyIndex: false }));
+  }
+  await duck.run(MASTER_VIEW_SQL);
+  await duck.run(`INSERT INTO viewership.meta VALUES ('schema_version', $1), ('created_by', $2)`, [
+    String(SCHEMA_VERSION),
+    `viewership ${VERSION}: a snapshot of schema ${target.schema} of ${target.label}`,
+  ]);
 }
 
 /**
  * Writes a new DuckDB warehouse at `path` holding `tables` as they are in PostgreSQL now (every
  * other table empty). Call inside a REPEATABLE READ transaction on `pg` for one consistent state.
+ * PostgreSQL writes the next table's file while DuckDB loads the last one.
  */
 export async function pullInto(
   pg: PgConnection,
@@ -94,15 +125,20 @@ export async function pullInto(
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'viewership-pull-'));
   const duck = await Warehouse.open(path);
+  let loading: Promise<void> = Promise.resolve();
   try {
-    await ensureSchema(duck);
-    await duck.transaction(async () => {
-      for (const name of new Set(options.tables)) {
-        await pullTable(pg, target, duck, specOf(name), dir, options.raw ?? true);
-      }
-    });
+    await createSnapshotSchema(duck, target);
+    for (const name of new Set(options.tables)) {
+      const spec = specOf(name);
+      const file = join(dir, `${spec.name}.csv`);
+      await copyOut(pg, target, spec, file, options.raw ?? true);
+      await loading;
+      loading = loadCsv(duck, spec, file);
+    }
+    await loading;
     await duck.run('CHECKPOINT');
   } finally {
+    await loading.catch(() => undefined);
     duck.close();
     rmSync(dir, { recursive: true, force: true });
   }
