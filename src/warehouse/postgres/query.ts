@@ -12,15 +12,20 @@ import { assertPgWarehouse } from './schema.js';
 import { ident, pgTarget } from './target.js';
 
 const NUMERIC_TEXT = new Set([20, 1700]); // int8, numeric: text from the driver
+const JSON_TYPES = new Set([114, 3802]); // json, jsonb: parsed by the driver
 
-/** JSON keeps values lossless (int8 as a string, as DuckDB's JSON does); text shows numbers. */
+/**
+ * Values as `query` prints them on DuckDB: in JSON, big integers and decimals as strings (lossless)
+ * and JSON columns as their text; in tables and CSV, numbers as numbers.
+ */
 function value(v: unknown, oid: number, format: QueryFormat): unknown {
   if (v === null || v === undefined) return null;
   if (NUMERIC_TEXT.has(oid) && typeof v === 'string') {
+    if (format === 'json') return v;
     const n = Number(v);
-    if (format === 'json') return oid === 20 && Number.isSafeInteger(n) ? n : v;
     return Number.isFinite(n) && String(n) === v ? n : v;
   }
+  if (JSON_TYPES.has(oid)) return JSON.stringify(v);
   if (v instanceof Date) return v.toISOString();
   if (Buffer.isBuffer(v)) return `\\x${v.toString('hex')}`;
   return v;
