@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests and the bench: in a folder of its own, on a free
 # port of 127.0.0.1 only, with password authentication over TCP (so a wrong password is refused).
+# The URL's user, `viewership`, owns the database `viewership` and is no superuser (syncs run with
+# the privileges docs/postgres.md asks for); it may create roles, for the docs' GRANT examples.
 #
 #   scripts/pg-throwaway.sh start DIR [--fast]   prints the URL: postgres://viewership:…@127.0.0.1:PORT/viewership
 #   scripts/pg-throwaway.sh stop DIR             stops the cluster and removes DIR
@@ -70,7 +72,7 @@ start)
     }
   done
   psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres)
-  as_owner "${psql[@]}" -c "CREATE ROLE viewership LOGIN PASSWORD '$secret'" \
+  as_owner "${psql[@]}" -c "CREATE ROLE viewership LOGIN CREATEROLE PASSWORD '$secret'" \
     -c "CREATE DATABASE viewership OWNER viewership" >/dev/null
   echo "$port" >"$dir/port"
   echo "postgres://viewership:$secret@127.0.0.1:$port/viewership"

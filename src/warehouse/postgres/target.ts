@@ -133,12 +133,19 @@ export function pgTarget(url: string, schema: string = DEFAULT_SCHEMA): PgTarget
   const label = redactUrl(url);
   let parsed: ConnectionOptions;
   try {
-    parsed = parse(url);
-  } catch {
-    throw new UsageError(
-      `--db ${label} is not a PostgreSQL URL that can be read`,
-      'Write it as postgres://USER@HOST:PORT/DATABASE (the password from PGPASSWORD or ~/.pgpass).',
-    );
+    // sslmode means what it means to libpq (require: encrypted, certificate not checked).
+    parsed = parse(url, { useLibpqCompat: true });
+  } catch (error) {
+    const message = (error as Error).message ?? '';
+    throw /Invalid URL/i.test(message) || (error as { code?: string }).code === 'ERR_INVALID_URL'
+      ? new UsageError(
+          `--db ${label} is not a PostgreSQL URL that can be read`,
+          'Write it as postgres://USER@HOST:PORT/DATABASE (the password from PGPASSWORD or ~/.pgpass).',
+        )
+      : new UsageError(
+          `--db ${label}: ${message.split('\n')[0]}`,
+          'Check its sslmode, sslrootcert, sslcert and sslkey parameters.',
+        );
   }
   const user = parsed.user || process.env.PGUSER || currentUser();
   const host = parsed.host || process.env.PGHOST || 'localhost';
