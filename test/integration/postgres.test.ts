@@ -333,7 +333,7 @@ describe.skipIf(!PG_URL)('PostgreSQL beside DuckDB', () => {
 describe.skipIf(!PG_URL)('one sync per schema, readers never blocked', () => {
   it('refuses a second sync, waits with --lock-wait, and lets readers read meanwhile', async () => {
     // Slow answers, few at a time: the first sync is still writing when the others start.
-    const e = await startEmulator({ preset: 'tiny', seed: 2, now: NOW, latencyMs: 40 });
+    const e = await startEmulator({ preset: 'tiny', seed: 2, now: NOW, latencyMs: 25 });
     try {
       const w = warehouse(dir, 'locked', 'postgres');
       const env = { APIVIDEO_API_KEY: e.apiKey };

@@ -102,7 +102,7 @@ export class PgTableLoader {
   readonly spec: TableSpec;
   private readonly staging: string;
   private readonly columns: string;
-  private created = false;
+  private readonly createStaging: string;
 
   constructor(
     private readonly db: PgConnection,
@@ -112,6 +112,9 @@ export class PgTableLoader {
     this.spec = specOf(table);
     this.staging = `pg_temp.viewership_stage_${table}`;
     this.columns = this.spec.columns.map((c) => c.name).join(', ');
+    const columns = this.spec.columns.map((c) => `${c.name} ${pgColumnType(this.spec, c)}`);
+    this.createStaging = `CREATE TEMP TABLE IF NOT EXISTS viewership_stage_${table}
+      (staged_order integer NOT NULL, ${columns.join(', ')}) ON COMMIT DELETE ROWS`;
   }
 
   /**
@@ -120,16 +123,9 @@ export class PgTableLoader {
    */
   async load(rows: Row[]): Promise<number> {
     if (rows.length === 0) return 0;
-    if (!this.created) {
-      const columns = this.spec.columns.map((c) => `${c.name} ${pgColumnType(this.spec, c)}`);
-      await this.db.run(
-        `CREATE TEMP TABLE IF NOT EXISTS viewership_stage_${this.table}
-         (staged_order integer NOT NULL, ${columns.join(', ')}) ON COMMIT DELETE ROWS`,
-      );
-      this.created = true;
-    }
-    // Emptied by the last commit, unless a failed one rolled back after filling it.
-    await this.db.run(`TRUNCATE ${this.staging}`);
+    // Made by the first load of the connection (again if that transaction was rolled back).
+    await this.db.run(this.createStaging);
+    // Empty here: every commit empties it, and a rolled-back one takes its rows with it.
     await this.db.copyIn(
       `COPY ${this.staging} (staged_order, ${this.columns}) FROM STDIN`,
       copyLines(this.spec, rows),
