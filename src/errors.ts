@@ -32,3 +32,38 @@ export class InterruptedError extends ViewershipError {
     super(message);
   }
 }
+
+/** The disk under a file the product writes filled up: nothing is lost, the work resumes. */
+export class DiskFullError extends ViewershipError {
+  constructor(path: string, cause?: unknown) {
+    super(`the disk holding ${path} is full`, {
+      hint: 'Free some space and run the same command again: sync resumes where it stopped.',
+      cause,
+    });
+  }
+}
+
+const USAGE_CODES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENOENT: 'no such file or folder',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'it already exists',
+};
+
+/** A Node file-system error as the plain message it deserves, or undefined for anything else. */
+export function fileSystemError(error: unknown): ViewershipError | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e !== 'object' || typeof e.code !== 'string') return undefined;
+  const path = typeof e.path === 'string' ? e.path : undefined;
+  if (e.code === 'ENOSPC') return new DiskFullError(path ?? 'the output', error);
+  const reason = USAGE_CODES[e.code];
+  if (!reason || path === undefined) return undefined;
+  return new ViewershipError(`cannot use ${path}: ${reason}`, {
+    kind: 'usage',
+    hint: 'Check the path and its permissions, or choose another.',
+    cause: error,
+  });
+}

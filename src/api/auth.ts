@@ -11,6 +11,7 @@ import {
   AuthenticationError,
   ApiUnavailableError,
   ResponseShapeError,
+  UnauthorizedError,
   UnreachableError,
 } from './errors.js';
 import { accessTokenSchema, type AccessToken } from './schemas.js';
@@ -37,13 +38,31 @@ export interface AuthOptions {
   timeoutMs: number;
   run: (request: ScheduledRequest) => Promise<FinalOutcome>;
   userAgent: string;
+  /**
+   * How long requests may keep being refused (401) after logins that succeeded before the run
+   * gives up; one window shared by every request in flight.
+   */
+  unauthorizedWindowMs?: number;
 }
+
+/** Renewals forced by 401s are at least this far apart, so a refusing API is not hammered. */
+const MIN_FORCED_RENEWAL_GAP_MS = 1000;
+const DEFAULT_UNAUTHORIZED_WINDOW_MS = 60_000;
 
 export class Credentials {
   private token: Token | undefined;
   private pending: Promise<Token> | undefined;
+  /** Since when requests with fresh tokens keep being refused; undefined while all is well. */
+  private refusedSince: number | undefined;
+  private lastForcedRenewal = 0;
+  private forced: Promise<void> | undefined;
 
   constructor(private readonly options: AuthOptions) {}
+
+  /** A request went through: whatever refusals came before are over. */
+  accepted(): void {
+    this.refusedSince = undefined;
+  }
 
   /** The Authorization header value to send now. */
   async header(): Promise<string> {
@@ -55,15 +74,33 @@ export class Credentials {
     return (await this.renew(token)).header;
   }
 
-  /** A request was answered 401 with `rejected`'s credentials: make sure newer ones exist. */
-  async rejected(rejected: HttpRequest): Promise<void> {
+  /**
+   * A request was answered 401 with `rejected`'s credentials: make sure newer ones exist. With a
+   * token that means renewing it (the key itself was accepted at login), for a bounded time;
+   * with HTTP Basic the key itself was refused.
+   */
+  async rejected(rejected: HttpRequest, endpoint: string): Promise<void> {
     if (this.options.mode === 'basic') {
       throw new AuthenticationError('HTTP Basic authentication', 401);
+    }
+    const now = Date.now();
+    const window = this.options.unauthorizedWindowMs ?? DEFAULT_UNAUTHORIZED_WINDOW_MS;
+    this.refusedSince ??= now;
+    if (now - this.refusedSince > window) {
+      throw new UnauthorizedError(endpoint, Math.round((now - this.refusedSince) / 1000));
     }
     const current = this.token;
     // Another request already renewed the token since this one was sent: nothing to do.
     if (current && rejected.headers.authorization !== current.header) return;
-    await this.renew(current, true);
+    // One forced renewal at a time for every refused request, and spaced out.
+    this.forced ??= (async () => {
+      const gap = Math.min(MIN_FORCED_RENEWAL_GAP_MS, window / 5);
+      const wait = this.lastForcedRenewal + gap - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastForcedRenewal = Date.now();
+      await this.renew(current, true);
+    })().finally(() => (this.forced = undefined));
+    await this.forced;
   }
 
   private renew(stale: Token | undefined, force = false): Promise<Token> {
@@ -92,7 +129,7 @@ export class Credentials {
     const margin = Math.min(60_000, ttlMs * 0.1);
     this.token = {
       header: `Bearer ${body!.access_token}`,
-      refreshToken: body!.refresh_token,
+      refreshToken: body!.refresh_token ?? undefined,
       renewAt: Date.now() + ttlMs - margin,
     };
     return this.token;

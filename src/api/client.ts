@@ -4,28 +4,29 @@
  *
  * It knows nothing of the CLI or the warehouse; list endpoints are async iterators of pages.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Credentials, type AuthMode } from './auth.js';
 import { resolveBaseUrl } from './environments.js';
 import {
   ApiUnavailableError,
-  AuthenticationError,
   EndpointNotFoundError,
   RequestRejectedError,
   ResourceNotFoundError,
   ResponseShapeError,
+  UnauthorizedError,
   UnreachableError,
 } from './errors.js';
 import { paginate } from './paginate.js';
 import { formatPeriod, type Period } from './period.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { Scheduler, type SchedulerStats } from './scheduler.js';
+import { describeIssues, readItems } from './read.js';
 import {
   aggregatedMetricSchema,
   breakdownItemSchema,
+  listEnvelopeSchema,
   liveStreamSchema,
-  metricPageSchema,
-  pageSchema,
+  metricListEnvelopeSchema,
   playerSchema,
   sessionEventSchema,
   sessionSchema,
@@ -67,6 +68,8 @@ export interface ClientOptions {
   onRetry?: (endpoint: string, reason: string, delayMs: number) => void;
   /** Stops every request of this client: each then fails with an InterruptedError. */
   signal?: AbortSignal | undefined;
+  /** How long requests may keep being refused (401) after good logins before the run fails. */
+  unauthorizedWindowMs?: number;
 }
 
 export interface ListOptions {
@@ -76,7 +79,7 @@ export interface ListOptions {
 
 /** A page of an Analytics API breakdown or time series: the page plus the `context` it repeats. */
 export interface MetricPage<T> extends Page<T> {
-  context: MetricContext;
+  context: MetricContext | null | undefined;
 }
 
 export interface MetricQuery {
@@ -122,6 +125,9 @@ export class ApiVideoClient {
       timeoutMs: this.timeoutMs,
       run: (request) => this.scheduler.run(request),
       userAgent: this.userAgent,
+      ...(options.unauthorizedWindowMs !== undefined && {
+        unauthorizedWindowMs: options.unauthorizedWindowMs,
+      }),
     });
   }
 
@@ -146,6 +152,24 @@ export class ApiVideoClient {
 
   players(options: ListOptions = {}): AsyncGenerator<Page<Player>> {
     return this.list('GET /players', '/players', {}, playerSchema, options);
+  }
+
+  /**
+   * Whether the catalog still has this video or live stream (`GET /videos/{videoId}` or
+   * `/live-streams/{liveStreamId}`): what tells a vanished asset from a route that does not know it.
+   */
+  async assetExists(type: 'video' | 'live_stream', id: string): Promise<boolean> {
+    const [endpoint, path] =
+      type === 'video'
+        ? ['GET /videos/{videoId}', `/videos/${encodeURIComponent(id)}`]
+        : ['GET /live-streams/{liveStreamId}', `/live-streams/${encodeURIComponent(id)}`];
+    try {
+      await this.get(endpoint, path, {}, z.unknown());
+      return true;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundError) return false;
+      throw error;
+    }
   }
 
   videoSessions(videoId: string, period: Period | string): AsyncGenerator<Page<Session>> {
@@ -223,10 +247,7 @@ export class ApiVideoClient {
     item: T,
     options: ListOptions = {},
   ): AsyncGenerator<Page<z.infer<T>>> {
-    return this.pages(endpoint, path, query, pageSchema(item), options, (data) => ({
-      items: data.data,
-      pagination: data.pagination,
-    }));
+    return this.pages(endpoint, path, query, listEnvelopeSchema, item, options, () => ({}));
   }
 
   private metricList<T extends z.ZodType>(
@@ -235,31 +256,43 @@ export class ApiVideoClient {
     query: Query,
     item: T,
   ): AsyncGenerator<MetricPage<z.infer<T>>> {
-    return this.pages(endpoint, path, query, metricPageSchema(item), {}, (data) => ({
-      items: data.data,
-      pagination: data.pagination,
-      context: data.context,
+    return this.pages(endpoint, path, query, metricListEnvelopeSchema, item, {}, (envelope) => ({
+      context: envelope.context,
     }));
   }
 
-  /** Every page of a list endpoint: `shape` picks the page's parts out of the validated body. */
-  private pages<S extends z.ZodType, P extends Omit<Page<unknown>, 'body' | 'request'>>(
+  /**
+   * Every page of a list endpoint: the envelope is validated whole, its items one by one (an item
+   * that does not fit becomes a reject of its page); `extra` picks more parts out of the envelope.
+   */
+  private pages<T extends z.ZodType, X extends object>(
     endpoint: string,
     path: string,
     query: Query,
-    schema: S,
+    envelope: typeof listEnvelopeSchema | typeof metricListEnvelopeSchema,
+    item: T,
     options: ListOptions,
-    shape: (data: z.infer<S>) => P,
-  ): AsyncGenerator<P & Pick<Page<unknown>, 'body' | 'request'>> {
+    extra: (envelope: z.infer<typeof metricListEnvelopeSchema>) => X,
+  ): AsyncGenerator<Page<z.infer<T>> & X> {
     return paginate(
       async (currentPage) => {
-        const { data, body, request } = await this.get(
+        const { data, body, request } = await this.get<typeof metricListEnvelopeSchema>(
           endpoint,
           path,
           { ...query, currentPage, pageSize: this.pageSize },
-          schema,
+          envelope as typeof metricListEnvelopeSchema,
         );
-        return { ...shape(data), body, request };
+        const items = data.data ?? [];
+        const { entries, rejects } = readItems(item, items);
+        return {
+          entries,
+          rejects,
+          size: items.length,
+          pagination: data.pagination ?? {},
+          body,
+          request,
+          ...extra(data),
+        };
       },
       { prefetch: options.prefetch ?? this.prefetch },
     );
@@ -287,15 +320,16 @@ export class ApiVideoClient {
         },
         timeoutMs: this.timeoutMs,
       }),
-      renewAuth: (rejected) => this.credentials.rejected(rejected),
+      renewAuth: (rejected) => this.credentials.rejected(rejected, endpoint),
     });
     const { outcome } = final;
+    if (outcome.kind === 'response' && outcome.status !== 401) this.credentials.accepted();
     if (outcome.kind === 'unreachable' && final.gaveUp) {
       throw new UnreachableError(endpoint, this.baseUrl, outcome.code, outcome.error);
     }
     if (outcome.kind !== 'response' || final.gaveUp) {
       if (outcome.kind === 'response' && outcome.status === 401)
-        throw new AuthenticationError(endpoint, 401);
+        throw new UnauthorizedError(endpoint, 0);
       throw new ApiUnavailableError(
         endpoint,
         final.attempts,
@@ -303,14 +337,27 @@ export class ApiVideoClient {
         'error' in outcome ? outcome.error : undefined,
       );
     }
-    const body = parseJson(endpoint, outcome.text, outcome.status);
+    const request: RequestInfo = { endpoint, path, query: flatQuery(query) };
+    const body = parseJson(outcome.text);
     if (outcome.status >= 400) throw problemError(endpoint, outcome.status, body);
+    if (body === undefined) {
+      throw new ResponseShapeError(
+        endpoint,
+        `the body is not JSON (${outcome.text.length} bytes)`,
+        {
+          request,
+          text: outcome.text,
+        },
+      );
+    }
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new ResponseShapeError(endpoint, describeIssues(parsed.error, body));
-    // The schemas only check (no defaults, no transforms), so the checked body *is* the typed data.
-    // Using it rather than zod's copy keeps each object exactly as sent — key order and fields
-    // viewership does not know, for the raw columns — and halves the memory a page takes.
-    return { data: body as z.infer<T>, body, request: { endpoint, path, query: flatQuery(query) } };
+    if (!parsed.success) {
+      throw new ResponseShapeError(endpoint, describeIssues(parsed.error, body), {
+        request,
+        text: outcome.text,
+      });
+    }
+    return { data: parsed.data, body, request };
   }
 }
 
@@ -338,12 +385,12 @@ function flatQuery(query: Query): Record<string, string> {
   return out;
 }
 
-function parseJson(endpoint: string, text: string, status: number): unknown {
+/** The body as JSON, or undefined when it is not JSON (an HTML error page, say). */
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    if (status >= 400) return undefined;
-    throw new ResponseShapeError(endpoint, `the body is not JSON (${text.length} bytes)`);
+    return undefined;
   }
 }
 
@@ -357,17 +404,14 @@ function problemError(endpoint: string, status: number, body: unknown): Error {
   };
   const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   if (status === 404) {
-    const type = text(problem.type) ?? '';
-    // The route itself is unknown (a generation the account lacks) vs. an unknown asset on a known route.
-    if (
-      type.includes('unrecognized-request-url') ||
-      (!text(problem.name) && !type.includes('not_found'))
-    ) {
+    // Only a route the API does not recognise means a generation the account lacks; any other
+    // 404 (either spec's resource-not-found, a bare or an HTML body) is about what the route names.
+    if ((text(problem.type) ?? '').includes('unrecognized-request-url')) {
       return new EndpointNotFoundError(endpoint);
     }
     return new ResourceNotFoundError(endpoint, text(problem.name));
   }
-  if (status === 401) return new AuthenticationError(endpoint, status);
+  if (status === 401) return new UnauthorizedError(endpoint, 0);
   const parts = [
     text(problem.title),
     text(problem.detail),
@@ -378,22 +422,4 @@ function problemError(endpoint: string, status: number, body: unknown): Error {
     status,
     parts.filter(Boolean).join(' ') || `HTTP ${status}`,
   );
-}
-
-/** The first few validation issues, each with its field path and what was there. */
-function describeIssues(error: z.ZodError, body: unknown): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => {
-      const path = issue.path
-        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-        .join('')
-        .replace(/^\./, '');
-      let value: unknown = body;
-      for (const key of issue.path)
-        value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
-      const shown = typeof value === 'string' ? ` (got ${JSON.stringify(value.slice(0, 60))})` : '';
-      return `${path || '(body)'}: ${issue.message}${shown}`;
-    })
-    .join('; ');
 }

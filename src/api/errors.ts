@@ -5,6 +5,7 @@
  * a header or body that could carry the key.
  */
 import { ViewershipError } from '../errors.js';
+import type { RequestInfo } from './schemas.js';
 
 export class ApiError extends ViewershipError {
   constructor(
@@ -26,6 +27,23 @@ export class AuthenticationError extends ApiError {
       kind: 'usage',
       hint: 'Check --api-key or APIVIDEO_API_KEY, and that --env/--base-url is where the key belongs (sandbox keys only work on sandbox).',
     });
+  }
+}
+
+/**
+ * Requests kept being refused (401) although the key was accepted at login and the token renewed:
+ * not the key's fault, so not a usage error.
+ */
+export class UnauthorizedError extends ApiError {
+  constructor(endpoint: string, seconds: number) {
+    super(
+      endpoint,
+      `${endpoint} kept answering 401 for ${seconds} s although api.video accepted the API key`,
+      {
+        status: 401,
+        hint: 'The key may lack access to this API, or api.video is refusing tokens for a while; run the same command again later: sync resumes where it stopped.',
+      },
+    );
   }
 }
 
@@ -68,12 +86,24 @@ export class RequestRejectedError extends ApiError {
   }
 }
 
-/** The body does not have the shape the spec gives; names the field. */
+/**
+ * A whole answer that cannot be read (not JSON, or its envelope does not fit the spec); names the
+ * field. It carries the request and the body as sent, for the `rejects` table.
+ */
 export class ResponseShapeError extends ApiError {
-  constructor(endpoint: string, detail: string) {
+  readonly request: RequestInfo | undefined;
+  readonly text: string | undefined;
+
+  constructor(
+    endpoint: string,
+    readonly detail: string,
+    answer: { request?: RequestInfo; text?: string } = {},
+  ) {
     super(endpoint, `${endpoint} answered a body viewership does not understand: ${detail}`, {
       hint: 'The API may have changed. Run with --debug and report it; --raw-dir keeps the bodies.',
     });
+    this.request = answer.request;
+    this.text = answer.text;
   }
 }
 

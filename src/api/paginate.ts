@@ -17,7 +17,7 @@ export async function* paginate<P extends Page<unknown>>(
   yield first;
 
   const total = first.pagination.pagesTotal;
-  if (total === undefined) {
+  if (total === undefined || total === null) {
     let page = first;
     for (let n = 2; hasNext(page); n++) {
       page = await fetchPage(n);
@@ -42,6 +42,11 @@ export async function* paginate<P extends Page<unknown>>(
   }
 }
 
+/** A `next` link (in a links array or an object keyed by rel) on a page that was not empty. */
 function hasNext(page: Page<unknown>): boolean {
-  return page.pagination.links.some((link) => link.rel === 'next') && page.items.length > 0;
+  const links = page.pagination.links ?? [];
+  const list = Array.isArray(links)
+    ? links
+    : Object.entries(links).map(([rel, l]) => ({ ...l, rel: l.rel ?? rel }));
+  return list.some((link) => link.rel === 'next') && page.size > 0;
 }

@@ -27,7 +27,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 15_000,
   maxRateLimitedAttempts: 30,
   maxUnreachableAttempts: 3,
-  maxAuthRenewals: 3,
+  // Renewals are bounded in time by the credentials (a window shared by every request); this
+  // only stops a request that never gets through from looping for ever.
+  maxAuthRenewals: 100,
 };
 
 export interface AttemptCounts {

@@ -15,6 +15,7 @@ import {
   type AttemptCounts,
   type RetryPolicy,
 } from './retry-policy.js';
+import { setMaxListeners } from 'node:events';
 import { InterruptedError } from '../errors.js';
 import type { HttpRequest, Outcome, Transport } from './transport.js';
 
@@ -114,6 +115,8 @@ export class Scheduler {
     this.slots = new Semaphore(options.concurrency ?? 32);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
     this.random = options.random ?? Math.random;
+    // Every request waiting or in flight listens to it: hundreds at once, by design.
+    if (options.signal) setMaxListeners(0, options.signal);
   }
 
   /** Runs a request to completion: a final response (any status) or the policy giving up. */
@@ -123,8 +126,9 @@ export class Scheduler {
     try {
       for (let attempts = 1; ; attempts++) {
         this.stopIfAborted();
+        // An answer already on its way is waited for and used: stopping sends nothing new,
+        // and loses nothing that was fetched.
         const { outcome, sent } = await this.attempt(request);
-        this.stopIfAborted();
         const decision = decide(outcome, counts, this.policy, {
           authenticated: request.renewAuth !== undefined,
           random: this.random,
@@ -142,6 +146,7 @@ export class Scheduler {
             this.stats.retries++;
             this.options.onRetry?.(request.endpoint, decision.reason, decision.delayMs);
             await sleep(decision.delayMs, this.options.signal);
+            this.stopIfAborted();
             break;
         }
       }
@@ -185,8 +190,7 @@ export class Scheduler {
 
   private async send(request: HttpRequest): Promise<Outcome> {
     this.stats.requests++;
-    const signal = this.options.signal;
-    const outcome = await this.options.transport(signal ? { ...request, signal } : request);
+    const outcome = await this.options.transport(request);
     if (outcome.kind === 'response') {
       if (outcome.status === 429) this.stats.rateLimited++;
       else if (outcome.status >= 500) this.stats.serverErrors++;

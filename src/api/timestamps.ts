@@ -5,6 +5,7 @@
  *   2019-12-16T08:25:51.000Z        (Zulu, with or without a fraction)
  *   2024-02-05 00:00:00+01:00       (space instead of `T`)
  *   2024-05-29T07+00:00:00:00       (the Analytics API's hourly buckets: hour, offset, then mm:ss)
+ *   2024-05-29                      (a day bucket's start, read as midnight UTC, only where asked)
  * Every one is parsed here, with integer arithmetic only, to microseconds since the Unix epoch in
  * UTC. `Date` is not used because it keeps milliseconds only and its parser accepts some of these
  * forms while silently misreading others.
@@ -18,9 +19,10 @@ export class TimestampError extends ViewershipError {
   }
 }
 
-const ZONE = String.raw`(Z|[+-]\d{2}(?::?\d{2})?)`;
+// RFC 3339 lets `T` and `Z` be lower case.
+const ZONE = String.raw`([Zz]|[+-]\d{2}(?::?\d{2})?)`;
 const ISO = new RegExp(
-  String.raw`^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?${ZONE}$`,
+  String.raw`^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?${ZONE}$`,
 );
 // The hourly-bucket spelling: the offset sits between the hour and the minutes.
 const HOUR_FIRST = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})([+-]\d{2}:\d{2}):(\d{2}):(\d{2})$/;
@@ -28,7 +30,7 @@ const HOUR_FIRST = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})([+-]\d{2}:\d{2}):(\d{2}):(\
 const MICROS_PER_SECOND = 1_000_000n;
 
 function offsetSeconds(zone: string, value: string): number {
-  if (zone === 'Z') return 0;
+  if (zone === 'Z' || zone === 'z') return 0;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
@@ -55,8 +57,19 @@ function toMicros(
   return seconds * MICROS_PER_SECOND + micros;
 }
 
-/** Parses any api.video timestamp spelling to microseconds since the epoch, UTC. Throws `TimestampError`. */
-export function parseApiTimestamp(value: string): bigint {
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Parses any api.video timestamp spelling to microseconds since the epoch, UTC. `dateOnly`: also
+ * a bare day (what a day bucket's start may be), as its midnight UTC. Throws `TimestampError`.
+ */
+export function parseApiTimestamp(value: string, options: { dateOnly?: boolean } = {}): bigint {
+  const day = options.dateOnly ? DATE_ONLY.exec(value) : null;
+  if (day) {
+    const [, y, mo, d] = day;
+    const parts = { y: Number(y), mo: Number(mo), d: Number(d), h: 0, mi: 0, s: 0, fraction: '' };
+    return toMicros(value, parts, 'Z');
+  }
   const iso = ISO.exec(value);
   if (iso) {
     const [, y, mo, d, h, mi, s, fraction, zone] = iso;
@@ -94,9 +107,9 @@ export function parseApiTimestamp(value: string): bigint {
   throw new TimestampError(value);
 }
 
-export function isApiTimestamp(value: string): boolean {
+export function isApiTimestamp(value: string, options: { dateOnly?: boolean } = {}): boolean {
   try {
-    parseApiTimestamp(value);
+    parseApiTimestamp(value, options);
     return true;
   } catch {
     return false;

@@ -17,8 +17,6 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
-  /** Aborts the exchange early (the run was stopped); it then ends as a timeout. */
-  signal?: AbortSignal;
 }
 
 export type Transport = (request: HttpRequest) => Promise<Outcome>;
@@ -56,8 +54,7 @@ function isTimeout(error: unknown): boolean {
 export function undiciTransport(options: { connections?: number } = {}): Transport {
   const agent = new Agent({ connections: options.connections ?? 128, keepAliveTimeout: 30_000 });
   return async (request) => {
-    const timeout = AbortSignal.timeout(request.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+    const signal = AbortSignal.timeout(request.timeoutMs);
     try {
       const response = await agent.request({
         origin: new URL(request.url).origin,

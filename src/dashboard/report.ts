@@ -7,8 +7,8 @@
  * per asset (the asset picker is then off). Each step is tried only if its row count promises
  * to fit.
  */
-import { writeFileSync } from 'node:fs';
 import { parseDayRange } from '../calendar.js';
+import { assertNotWarehouse, writeTextOutput } from '../outputs.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import { DASHBOARD_TABLES, withReadableWarehouse } from '../warehouse/open.js';
 import { readBundle } from './bundle.js';
@@ -111,6 +111,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ...(options.from !== undefined && { from: options.from }),
     ...(options.to !== undefined && { to: options.to }),
   };
+  assertNotWarehouse(options.out, options.db);
   const app = readBundle();
   const data = await withReadableWarehouse(
     options.db,
@@ -121,7 +122,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ? `viewership report, ${data.meta.extent.from} to ${data.meta.extent.to}`
     : 'viewership report';
   const { html } = reportPage({ title, app, data });
-  writeFileSync(options.out, html);
+  await writeTextOutput(options.out, html);
   return {
     out: options.out,
     bytes: Buffer.byteLength(html),

@@ -11,6 +11,7 @@
  * Answers come from the snapshot store (snapshot.ts), never from the user's file directly.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { listen } from '../listen.js';
 import { redactUrl } from '../warehouse/postgres/target.js';
 import { CHARTS } from './charts.js';
@@ -27,6 +28,11 @@ export interface ServeOptions {
   schema?: string;
   port?: number;
   host?: string;
+  /**
+   * Host names the page may be reached by besides loopback names and IP addresses: a page on a
+   * DNS-rebinding site reaches serve under that site's name, which must not be admitted.
+   */
+  allowedHosts?: string[];
   /** How often serve looks for a changed warehouse file (ms). */
   watchMs?: number;
   /** How often the page asks for /api/version (ms). */
@@ -75,15 +81,16 @@ const sendJson = (res: ServerResponse, status: number, body: string) =>
   send(res, status, 'application/json; charset=utf-8', body);
 
 /** Hosts a page may be reached by on loopback: a DNS-rebinding site sends its own name. */
-function hostAllowed(req: IncomingMessage, boundHost: string): boolean {
-  if (!LOOPBACK.has(boundHost)) return true;
-  const host = req.headers.host ?? '';
+function hostAllowed(req: IncomingMessage, allowed: ReadonlySet<string>): boolean {
+  const host = (req.headers.host ?? '').toLowerCase();
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
-  return LOOPBACK.has(name);
+  // An address cannot be rebound: only names can be made to point at this machine.
+  return LOOPBACK.has(name) || isIP(name.replace(/^\[|\]$/g, '')) !== 0 || allowed.has(name);
 }
 
 export async function startDashboard(options: ServeOptions): Promise<RunningDashboard> {
   const host = options.host ?? '127.0.0.1';
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const log = options.log ?? (() => undefined);
   assertSourceExists(options.db);
   const bundle = readBundle();
@@ -179,7 +186,7 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!hostAllowed(req, host))
+    if (!hostAllowed(req, allowedHosts))
       return send(res, 403, 'text/plain; charset=utf-8', 'forbidden host\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');

@@ -1,9 +1,13 @@
 /**
  * `POST /auth/api-key`, `POST /auth/refresh`, and checking the credentials of every other request:
  * a bearer token that has not expired, or HTTP Basic with the API key as user name.
+ *
+ * Tokens are drawn from the seed and their issue number, not from the system's randomness, so the
+ * same requests give byte-identical answers in any process (the emulator is a test fixture; its
+ * API key is derived from the seed too).
  */
-import { randomBytes } from 'node:crypto';
 import { invalidCredentials, reply, unauthorized, type Reply } from './problems.js';
+import { hash32, Rng, STREAM } from './random.js';
 
 interface Issued {
   expiresAt: number;
@@ -14,8 +18,10 @@ const PURGE_ABOVE = 10_000;
 export class Auth {
   private readonly accessTokens = new Map<string, Issued>();
   private readonly refreshTokens = new Set<string>();
+  private issued = 0;
 
   constructor(
+    private readonly seed: number,
     private readonly apiKey: string,
     private readonly ttlSeconds: number,
     private readonly time: () => number,
@@ -54,8 +60,10 @@ export class Auth {
 
   private issue(): Reply {
     if (this.accessTokens.size > PURGE_ABOVE) this.purge();
-    const accessToken = [16, 96, 64].map((n) => randomBytes(n).toString('base64url')).join('.');
-    const refreshToken = `def50200${randomBytes(96).toString('hex')}`;
+    const rng = new Rng(hash32(this.seed, STREAM.token, this.issued++));
+    const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => rng.u32() & 255));
+    const accessToken = [16, 96, 64].map((n) => bytes(n).toString('base64url')).join('.');
+    const refreshToken = `def50200${bytes(96).toString('hex')}`;
     this.accessTokens.set(accessToken, { expiresAt: this.time() + this.ttlSeconds * 1000 });
     this.refreshTokens.add(refreshToken);
     return reply({

@@ -19,8 +19,10 @@ import {
   type VideoText,
 } from './content.js';
 import { catalogId, uuid } from './ids.js';
+import { varyObject, type ObjectRules, type Varied } from './object-variance.js';
 import { hash32, lowerBound, permutation, Rng, STREAM, unitFloat } from './random.js';
 import { atom, DAY, HOUR, MINUTE, WEEK, zulu } from './timestamps.js';
+import { ASPECT, type Variance } from './variance.js';
 
 /** Popularity falls off as 1 / rank^ZIPF: the top tenth of videos draws most of the sessions. */
 const ZIPF = 1.05;
@@ -110,9 +112,14 @@ export class Catalog {
   private readonly videoCumulative: Float64Array;
   private readonly videoCreated: Float64Array;
   private readonly liveWeights: Float64Array;
-  private readonly videoObjects = new Map<number, Record<string, unknown>>();
+  private readonly videoRank: Int32Array;
+  private readonly liveRank: Int32Array;
+  private readonly videoObjects = new Map<number, Varied<Record<string, unknown>>>();
 
-  constructor(private readonly spec: CatalogSpec) {
+  constructor(
+    private readonly spec: CatalogSpec,
+    private readonly variance: Variance,
+  ) {
     const { seed } = spec;
     this.brand = BRANDS[hash32(seed, STREAM.brand) % BRANDS.length]!;
     this.audience = { site: this.brand.site, searchTerms: searchTerms() };
@@ -123,6 +130,7 @@ export class Catalog {
     for (const l of this.liveStreams) this.liveById.set(l.id, l);
 
     const rank = permutation(spec.videos, new Rng(hash32(seed, STREAM.popularity, 1)));
+    this.videoRank = rank;
     this.videoCumulative = new Float64Array(spec.videos);
     this.videoCreated = new Float64Array(spec.videos);
     let total = 0;
@@ -132,7 +140,25 @@ export class Catalog {
       this.videoCreated[i] = this.videos[i]!.createdAtMs;
     }
     const liveRank = permutation(spec.liveStreams, new Rng(hash32(seed, STREAM.popularity, 2)));
+    this.liveRank = liveRank;
     this.liveWeights = Float64Array.from(liveRank, (r) => 1 / Math.pow(r + 1, ZIPF));
+  }
+
+  /**
+   * The index of the most popular asset of a kind among those that existed all through the
+   * history window (so it has sessions all along), or -1 when there is none of that kind.
+   */
+  mostPopular(kind: 'video' | 'live_stream'): number {
+    const assets = kind === 'video' ? this.videos : this.liveStreams;
+    const rank = kind === 'video' ? this.videoRank : this.liveRank;
+    let best = -1;
+    for (const asset of assets) {
+      const old = asset.createdAtMs < this.spec.historyStartMs;
+      const bestOld = best >= 0 && assets[best]!.createdAtMs < this.spec.historyStartMs;
+      if (best < 0 || (old && !bestOld) || (old === bestOld && rank[asset.index]! < rank[best]!))
+        best = asset.index;
+    }
+    return best;
   }
 
   video(id: string): VideoAsset | undefined {
@@ -206,9 +232,24 @@ export class Catalog {
     return true;
   }
 
-  /** The title sessions of an asset are reported under: the video's title or the stream's name. */
-  titleOf(kind: 'video' | 'live_stream', index: number): string {
-    return kind === 'video' ? this.videos[index]!.title : this.liveStreams[index]!.name;
+  /**
+   * The title a client learns for an asset's sessions: the listed video's `title` or stream's
+   * `name`, null when the listed object leaves it out (variance).
+   */
+  titleOf(kind: 'video' | 'live_stream', index: number, nowMs: number): string | null {
+    const object =
+      kind === 'video'
+        ? this.videoObject(this.videos[index]!)
+        : this.liveStreamObject(this.liveStreams[index]!, nowMs);
+    const title = kind === 'video' ? object.title : object.name;
+    return typeof title === 'string' ? title : null;
+  }
+
+  /** What variance did to an asset's object (empty when it is sent as generated). */
+  variations(kind: 'video' | 'live_stream' | 'player', index: number, nowMs: number): string[] {
+    if (kind === 'video') return this.variedVideo(this.videos[index]!).applied;
+    if (kind === 'player') return this.variedPlayer(this.players[index]!).applied;
+    return this.variedLiveStream(this.liveStreams[index]!, nowMs).applied;
   }
 
   // ---- API objects --------------------------------------------------------------------------
@@ -227,15 +268,53 @@ export class Catalog {
   }
 
   videoObject(video: VideoAsset): Record<string, unknown> {
-    let object = this.videoObjects.get(video.index);
-    if (!object) {
-      object = buildVideoObject(video);
-      this.videoObjects.set(video.index, object);
-    }
-    return object;
+    return this.variedVideo(video).object;
   }
 
   liveStreamObject(live: LiveAsset, nowMs: number): Record<string, unknown> {
+    return this.variedLiveStream(live, nowMs).object;
+  }
+
+  playerObject(player: PlayerAsset): Record<string, unknown> {
+    return this.variedPlayer(player).object;
+  }
+
+  private variedVideo(video: VideoAsset): Varied<Record<string, unknown>> {
+    let varied = this.videoObjects.get(video.index);
+    if (!varied) {
+      varied = varyObject(
+        buildVideoObject(video),
+        VIDEO_RULES,
+        this.variance,
+        ASPECT.video,
+        video.index,
+      );
+      this.videoObjects.set(video.index, varied);
+    }
+    return varied;
+  }
+
+  private variedLiveStream(live: LiveAsset, nowMs: number): Varied<Record<string, unknown>> {
+    return varyObject(
+      this.buildLiveStreamObject(live, nowMs),
+      LIVE_STREAM_RULES,
+      this.variance,
+      ASPECT.liveStream,
+      live.index,
+    );
+  }
+
+  private variedPlayer(player: PlayerAsset): Varied<Record<string, unknown>> {
+    return varyObject(
+      this.buildPlayerObject(player),
+      PLAYER_RULES,
+      this.variance,
+      ASPECT.player,
+      player.index,
+    );
+  }
+
+  private buildLiveStreamObject(live: LiveAsset, nowMs: number): Record<string, unknown> {
     const stamp = live.zulu ? zulu : atom;
     const id = live.id;
     return {
@@ -257,7 +336,7 @@ export class Catalog {
     };
   }
 
-  playerObject(player: PlayerAsset): Record<string, unknown> {
+  private buildPlayerObject(player: PlayerAsset): Record<string, unknown> {
     return {
       playerId: player.id,
       name: player.name,
@@ -388,6 +467,57 @@ export class Catalog {
     };
   }
 }
+
+/**
+ * What variance may do to catalog objects: leave out fields none of the specs requires (2023-09
+ * and 2024-11 require `videoId`; `liveStreamId` and `restreams`; `playerId`).
+ */
+const VIDEO_RULES: ObjectRules = {
+  optional: [
+    'title',
+    'description',
+    'language',
+    'languageOrigin',
+    'public',
+    'panoramic',
+    'mp4Support',
+    'tags',
+    'metadata',
+    'createdAt',
+    'publishedAt',
+    'updatedAt',
+    'discarded',
+    'source',
+    'assets',
+    'playerId',
+  ],
+  // 2024-11 marks languageOrigin nullable but gives it an enum without null, which OpenAPI 3.0.3
+  // reads as null not allowed; discardedAt and deletesAt are already null on every video.
+};
+const LIVE_STREAM_RULES: ObjectRules = {
+  optional: [
+    'name',
+    'streamKey',
+    'public',
+    'assets',
+    'playerId',
+    'broadcasting',
+    'createdAt',
+    'updatedAt',
+  ],
+};
+const PLAYER_RULES: ObjectRules = {
+  optional: [
+    'name',
+    'text',
+    'link',
+    'backgroundTop',
+    'enableApi',
+    'createdAt',
+    'updatedAt',
+    'assets',
+  ],
+};
 
 function buildVideoObject(v: VideoAsset): Record<string, unknown> {
   const stamp = v.zulu ? zulu : atom;

@@ -3,14 +3,6 @@
  * `/data/buckets/{metric}/{breakdown}` and `/data/timeseries/{metric}`, with the spec's
  * parameters, defaults and 400s. The numbers come from metrics.ts.
  */
-import { parseApiTimestamp } from '../api/timestamps.js';
-import {
-  AGGREGATE_METRICS,
-  BREAKDOWNS,
-  BREAKDOWN_METRICS,
-  TIMESERIES_METRICS,
-  type Breakdown,
-} from '../api/schemas.js';
 import type { Lifetime } from './lifetime.js';
 import {
   aggregatedValue,
@@ -26,12 +18,19 @@ import {
 } from './metrics.js';
 import { isPageRequest, pageOf, parsePageRequest } from './pagination.js';
 import { invalidAttribute, invalidQuery, reply, type Reply } from './problems.js';
-import { atom, atomSpaced, DAY, HOUR, hourFirst, MINUTE } from './timestamps.js';
+import { atom, atomSpaced, DAY, HOUR, hourFirst, MINUTE, parseTimestamp } from './timestamps.js';
+import {
+  AGGREGATIONS,
+  BREAKDOWNS,
+  BREAKDOWN_METRICS,
+  TIMESERIES_METRICS,
+  VIEW_DURATIONS,
+  type Breakdown,
+} from './vocabulary.js';
 import type { World } from './world.js';
 
 /** How far back `from` may reach. */
 const RETENTION_MS = 30 * DAY;
-const VIEW_DURATIONS = ['3s', '5s', '10s', '30s'];
 const INTERVALS: Record<string, number> = { minute: MINUTE, hour: HOUR, day: DAY };
 const CCV_LIVE_MS = 20_000;
 
@@ -50,6 +49,13 @@ interface Common {
 const isReply = (value: unknown): value is Reply =>
   typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
 
+/**
+ * A query parameter this route does not take. The spec's example names it with its value
+ * (`"name": "from:2024-05-20T09:15:05+02:00"`), so the emulator does too.
+ */
+const notExpected = (key: string, value: string) =>
+  invalidQuery(`${key}:${value}`, 'This field was not expected.');
+
 const oneOf = (values: readonly string[]) =>
   `This value must be part of the following values: ${values.join(',')}`;
 
@@ -61,12 +67,13 @@ export class AnalyticsRoutes {
   ) {}
 
   metrics(metric: string, aggregation: string, nowMs: number, query: URLSearchParams): Reply {
-    const aggregations = (AGGREGATE_METRICS as Record<string, readonly string[]>)[metric];
-    if (!aggregations) return invalidAttribute('metric', oneOf(Object.keys(AGGREGATE_METRICS)));
+    const aggregations = Object.hasOwn(AGGREGATIONS, metric) ? AGGREGATIONS[metric] : undefined;
+    if (!aggregations) return invalidAttribute('metric', oneOf(Object.keys(AGGREGATIONS)));
     if (!aggregations.includes(aggregation))
       return invalidAttribute('aggregation', oneOf(aggregations));
     const total = metric === 'play' && aggregation === 'total';
     const common = this.common(query, nowMs, {
+      parameters: [],
       uniqueAllowed: metric === 'ccv' || metric === 'view',
       viewAllowed: metric === 'view',
       lenientTimeframe: total,
@@ -114,6 +121,7 @@ export class AnalyticsRoutes {
     if (total && breakdown !== 'media-id')
       return invalidAttribute('breakdown', oneOf(['media-id']));
     const common = this.common(query, nowMs, {
+      parameters: ['sortBy', 'sortOrder', 'currentPage', 'pageSize'],
       uniqueAllowed: metric.startsWith('ccv') || metric === 'view',
       viewAllowed: metric === 'view',
       lenientTimeframe: total,
@@ -167,6 +175,7 @@ export class AnalyticsRoutes {
       return invalidAttribute('metric', oneOf(TIMESERIES_METRICS));
     }
     const common = this.common(query, nowMs, {
+      parameters: ['interval', 'sortBy', 'sortOrder', 'currentPage', 'pageSize'],
       uniqueAllowed: metric.startsWith('ccv') || metric === 'view',
       viewAllowed: metric === 'view',
     });
@@ -244,12 +253,18 @@ export class AnalyticsRoutes {
     query: URLSearchParams,
     nowMs: number,
     rules: {
+      /** Query parameters of this route besides from, to, unique, viewDuration and filterBy. */
+      parameters: readonly string[];
       uniqueAllowed: boolean;
       viewAllowed: boolean;
       lenientTimeframe?: boolean;
       filterFields?: readonly FilterField[] | undefined;
     },
   ): Common | Reply {
+    const allowed = ['from', 'to', 'unique', 'viewDuration', ...rules.parameters];
+    for (const [key, value] of query) {
+      if (!allowed.includes(key) && !key.startsWith('filterBy')) return notExpected(key, value);
+    }
     const timeframe = parseTimeframe(query, nowMs, rules.lenientTimeframe ?? false);
     if (isReply(timeframe)) return timeframe;
     const filters = parseFilters(query, rules.filterFields);
@@ -257,14 +272,14 @@ export class AnalyticsRoutes {
 
     const unique = query.get('unique');
     if (unique !== null) {
-      if (!rules.uniqueAllowed) return invalidQuery('unique', 'This field was not expected.');
+      if (!rules.uniqueAllowed) return notExpected('unique', unique);
       if (unique !== 'true' && unique !== 'false')
         return invalidQuery('unique', 'This value must be a boolean.');
     }
     const view = query.get('viewDuration');
     if (view !== null) {
-      if (!rules.viewAllowed) return invalidQuery('viewDuration', 'This field was not expected.');
-      if (!VIEW_DURATIONS.includes(view)) {
+      if (!rules.viewAllowed) return notExpected('viewDuration', view);
+      if (!(VIEW_DURATIONS as readonly string[]).includes(view)) {
         return invalidQuery(
           'viewDuration',
           'This view duration is invalid. Use one of "3s", "5s", "10s", "30s".',
@@ -287,22 +302,6 @@ function contextMetric(metric: string, common: Common): string {
   return metric.startsWith('ccv') ? `${prefix}${metric}` : metric;
 }
 
-/** Accepts ATOM (`2024-02-05T00:00:00+01:00`), the spec's spaced form, any api.video spelling, a bare day. */
-export function parseDateTime(raw: string): number | undefined {
-  let value = raw.trim();
-  // An unencoded `+` in a query string arrives as a space.
-  value = value.replace(
-    /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$/,
-    '$1+$2',
-  );
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) value += 'T00:00:00Z';
-  try {
-    return Number(parseApiTimestamp(value) / 1000n);
-  } catch {
-    return undefined;
-  }
-}
-
 function parseTimeframe(
   query: URLSearchParams,
   nowMs: number,
@@ -311,8 +310,8 @@ function parseTimeframe(
   const detail = 'This value must be an ATOM date-time, e.g. 2024-02-05T00:00:00+01:00.';
   const rawTo = query.get('to');
   const rawFrom = query.get('from');
-  let to = rawTo === null ? nowMs : parseDateTime(rawTo);
-  let from = rawFrom === null ? (to ?? nowMs) - DAY : parseDateTime(rawFrom);
+  let to = rawTo === null ? nowMs : parseTimestamp(rawTo);
+  let from = rawFrom === null ? (to ?? nowMs) - DAY : parseTimestamp(rawFrom);
   if (lenient) {
     // The spec: play totals ignore `from` and `to`; they are only echoed.
     to ??= nowMs;
@@ -338,8 +337,7 @@ function parseFilters(
     const m = /^filterBy\[([A-Za-z]+)\](?:\[\d*\])?$/.exec(key);
     const field = m?.[1] as FilterField | undefined;
     const known = field !== undefined && (field === 'tag' || Object.hasOwn(FILTER_FIELDS, field));
-    if (!known || (allowed && !allowed.includes(field)))
-      return invalidQuery(key, 'This field was not expected.');
+    if (!known || (allowed && !allowed.includes(field))) return notExpected(key, value);
     if (field === 'tag') {
       filters.tag = value;
       continue;

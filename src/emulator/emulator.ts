@@ -3,12 +3,15 @@
  *
  * Every request goes the same way: admin routes aside, it is counted, may meet an injected fault,
  * is rate limited (except `/auth`), routed (unknown routes and switched-off generations answer
- * 404 `unrecognized-request-url`), authenticated (bearer token or HTTP Basic), answered, and
- * delayed by the configured latency.
+ * 404 `unrecognized-request-url`), authenticated (bearer token or HTTP Basic), answered (varied
+ * as `variance` says for this request: analytics-variance.ts, spellings.ts), and delayed by the
+ * configured latency.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Auth } from './auth.js';
 import { EmulatorClock, type Clock } from './clock.js';
+import { admin, isLoopback } from './admin.js';
+import { varyAnalytics } from './analytics-variance.js';
 import { AnalyticsRoutes } from './data-routes.js';
 import { FaultInjector } from './faults.js';
 import { Lifetime } from './lifetime.js';
@@ -24,8 +27,10 @@ import {
 } from './problems.js';
 import { FixedWindowLimit } from './rate-limit.js';
 import { findRoute, type Handlers, type Route } from './routes.js';
-import { createStats, increment, statsJson, type EmulatorStats } from './stats.js';
+import { respell } from './spellings.js';
+import { createStats, increment, type EmulatorStats } from './stats.js';
 import { Truth, type GroundTruth } from './truth.js';
+import { Variance } from './variance.js';
 import { World } from './world.js';
 
 export interface Emulator {
@@ -55,7 +60,7 @@ class ApiVideoEmulator implements Emulator {
   private readonly world: World;
   private readonly handlers: Handlers;
   private readonly faults: FaultInjector;
-  private readonly limit: FixedWindowLimit | undefined;
+  private readonly limit: FixedWindowLimit;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly config: EmulatorConfig) {
@@ -63,17 +68,17 @@ class ApiVideoEmulator implements Emulator {
     this.clock = new EmulatorClock(config.now, config.clock === 'live');
     this.world = new World(config);
     const lifetime = new Lifetime(this.world);
-    this.truth = new Truth(this.world, this.clock, lifetime);
+    this.truth = new Truth(this.world, this.clock, lifetime, (url) => this.peekAnalytics(url));
     this.handlers = {
       world: this.world,
-      auth: new Auth(config.apiKey, config.tokenTtlSeconds, () => this.clock.tokenTime()),
+      auth: new Auth(config.seed, config.apiKey, config.tokenTtlSeconds, () =>
+        this.clock.tokenTime(),
+      ),
       analytics: new AnalyticsRoutes(this.world, new FactSource(this.world), lifetime),
       maxPeriodDays: config.maxPeriodDays,
     };
     this.faults = new FaultInjector(config.faults);
-    this.limit =
-      config.rateLimit &&
-      new FixedWindowLimit(config.rateLimit.perMinute, config.rateLimit.windowMs);
+    this.limit = new FixedWindowLimit(config.rateLimit.perMinute, config.rateLimit.windowMs);
   }
 
   removeAsset(assetId: string): void {
@@ -111,7 +116,13 @@ class ApiVideoEmulator implements Emulator {
     const method = req.method ?? 'GET';
     const body = method === 'POST' ? await readJson(req) : (req.resume(), undefined);
 
-    if (path.startsWith('/__emulator/')) return this.send(res, this.admin(method, path, body));
+    if (path.startsWith('/__emulator/')) {
+      // Unauthenticated: only for this machine.
+      const answer = isLoopback(req.socket.remoteAddress)
+        ? admin(this, method, path, query, body)
+        : unrecognizedUrl();
+      return this.send(res, answer);
+    }
 
     this.stats.requests++;
     const segments = decodeSegments(path);
@@ -140,11 +151,11 @@ class ApiVideoEmulator implements Emulator {
     else if (fault?.kind === 'burst429') {
       answer = tooManyRequests(1);
       rateHeaders = {
-        ...(this.limit ? this.limit.headers() : {}),
+        ...this.limit.headers(),
         'x-ratelimit-remaining': '0',
         'x-ratelimit-retry-after': '1',
       };
-    } else if (!isAuth && this.limit) {
+    } else if (!isAuth) {
       const decision = this.limit.take();
       rateHeaders = decision.headers;
       if (!decision.allowed) {
@@ -153,6 +164,7 @@ class ApiVideoEmulator implements Emulator {
       }
     }
     answer ??= this.answer(route, req, path, query, body);
+    answer = respell(answer, this.world.variance, Variance.requestId(method, url));
     await this.wait(delay);
     if (res.destroyed) return;
     this.send(res, { ...answer, headers: { ...rateHeaders, ...answer.headers } });
@@ -179,21 +191,39 @@ class ApiVideoEmulator implements Emulator {
       const denied = this.handlers.auth.check(req.headers.authorization);
       if (denied) return denied;
     }
-    return route.run({ path, query, nowMs: this.clock.now(), body });
+    return this.run(route, req.method ?? 'GET', req.url ?? path, path, query, body);
   }
 
-  private admin(method: string, path: string, body: unknown): Reply {
-    if (method === 'GET' && path === '/__emulator/stats') return reply(statsJson(this.stats));
-    if (method === 'POST' && path === '/__emulator/clock') {
-      const { advanceMs, setMs } = (body ?? {}) as { advanceMs?: unknown; setMs?: unknown };
-      if (typeof setMs === 'number' && Number.isFinite(setMs)) this.clock.set(setMs);
-      else if (typeof advanceMs === 'number' && Number.isFinite(advanceMs))
-        this.clock.advance(advanceMs);
-      else return invalidBody('send {"advanceMs": n} or {"setMs": ms}');
-      const now = this.clock.now();
-      return reply({ now, iso: new Date(now).toISOString() });
+  /** What an Analytics API request answers now, without counting it (for the ground truth). */
+  private peekAnalytics(url: string): Reply {
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    const segments = decodeSegments(path);
+    const route = segments && findRoute('GET', segments, this.handlers);
+    if (!route || route.generation !== 'analytics') {
+      throw new RangeError(`not an Analytics API request: ${url}`);
     }
-    return unrecognizedUrl();
+    const answer = this.run(route, 'GET', url, path, query, undefined);
+    return respell(answer, this.world.variance, Variance.requestId('GET', url));
+  }
+
+  /** A route's answer, varied as `variance` says for this request. */
+  private run(
+    route: Route,
+    method: string,
+    url: string,
+    path: string,
+    query: URLSearchParams,
+    body: unknown,
+  ): Reply {
+    const answer = route.run({ url, path, query, nowMs: this.clock.now(), body });
+    if (route.generation !== 'analytics' || answer.status !== 200) return answer;
+    const requestId = Variance.requestId(method, url);
+    return {
+      ...answer,
+      body: varyAnalytics(answer.body as Record<string, unknown>, this.world.variance, requestId),
+    };
   }
 
   private wait(ms: number): Promise<void> {
@@ -211,7 +241,9 @@ class ApiVideoEmulator implements Emulator {
     const json = JSON.stringify(answer.body);
     if (res.destroyed) return;
     res.writeHead(answer.status, {
-      'content-type': 'application/json',
+      // Errors are RFC 9457 problem details. The official clients compare the type exactly, so no
+      // charset parameter on either.
+      'content-type': answer.status >= 400 ? 'application/problem+json' : 'application/json',
       'content-length': Buffer.byteLength(json),
       ...answer.headers,
     });

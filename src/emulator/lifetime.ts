@@ -49,7 +49,7 @@ export class Lifetime {
       record.kind === 'video'
         ? record.assetIndex
         : this.world.catalog.videos.length + record.assetIndex;
-    for (let e = 0; e < visible; e++) if (record.events[e]!.type === 'play') plays[slot]!++;
+    for (let e = 0; e < visible; e++) if (record.events.at(e)!.type === 'play') plays[slot]!++;
     return visible;
   }
 

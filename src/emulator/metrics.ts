@@ -21,11 +21,11 @@
  * A metric is attributed to the time of what it counts (an event's emittedAt, or a session's
  * load). `unique` viewers are every session: the synthetic audience never comes back.
  */
-import type { Breakdown } from '../api/schemas.js';
+import type { Breakdown } from './vocabulary.js';
 import type { World } from './world.js';
 import { isOpen, visibleEvents } from './session-objects.js';
 import { MAX_SESSION_MS, type SessionRecord } from './sessions.js';
-import { watchStats } from './watch-stats.js';
+import { watchEvents, watchStats } from './watch-stats.js';
 
 export interface Facts {
   index: number;
@@ -126,14 +126,13 @@ export class FactSource {
 
   private build(record: SessionRecord, nowMs: number): Facts {
     const { catalog } = this.world;
-    const events = visibleEvents(record, nowMs);
     const video = record.kind === 'video' ? catalog.videos[record.assetIndex]! : undefined;
     const live =
       record.kind === 'live_stream' ? catalog.liveStreams[record.assetIndex]! : undefined;
     const plays: number[] = [];
     const ends: number[] = [];
     let ready: number | null = null;
-    for (const e of events) {
+    for (const e of visibleEvents(record, nowMs)) {
       if (e.type === 'play') plays.push(e.t);
       else if (e.type === 'end') ends.push(e.t);
       else if (e.type === 'ready' && ready === null) ready = e.t;
@@ -157,7 +156,7 @@ export class FactSource {
       plays,
       ends,
       startMs: plays[0] ?? null,
-      watchSeconds: watchStats(events.map((e) => ({ ...e, emittedAtMs: e.t }))).watchSeconds,
+      watchSeconds: watchStats(watchEvents(record, nowMs)).watchSeconds,
     };
   }
 }

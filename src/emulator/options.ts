@@ -36,7 +36,11 @@ export interface EmulatorOptions {
   /** Default: derived from the seed. */
   apiKey?: string;
   tokenTtlSeconds?: number;
-  /** A fixed window of `perMinute` requests per `windowMs` (default 60 000); off when absent. */
+  /**
+   * A fixed window of `perMinute` requests per `windowMs` (default 60 000). Default
+   * DEFAULT_RATE_LIMIT a minute: the API always sends `X-RateLimit-*`, so the emulator always
+   * has a limit, one high enough that no test or benchmark meets it unless it asks for one.
+   */
   rateLimit?: { perMinute: number; windowMs?: number };
   /** Added before every response. */
   latencyMs?: number;
@@ -47,6 +51,25 @@ export interface EmulatorOptions {
   maxPeriodDays?: number;
   /** Plants an XSS title, city and referrer. */
   hostile?: boolean;
+  /**
+   * Varies answers within what the specs allow (absent optional fields, nulls, unknown fields,
+   * both error spellings, other timestamp spellings, numeric strings, unknown event types, empty
+   * referrers, assets that vanish mid-run, sessions whose events are gone). Every decision is a
+   * function of the seed and the object or request; the ground truth says what each one did.
+   * `true` varies the default share of objects; off by default.
+   */
+  variance?: boolean | VarianceOptions;
+  /** One session with this many player events, generated page by page (issue 11's memory bar). */
+  longSession?: { events: number };
+}
+
+export interface VarianceOptions {
+  /** Share of objects (videos, sessions, answers…) that are varied, 0–1. Default 0.3. */
+  rate?: number;
+  /** Share of sessions whose events route answers 404. Default 0.02. */
+  goneEventsRate?: number;
+  /** Assets that vanish right after their first session page has been answered. Default true. */
+  vanishingAssets?: boolean;
 }
 
 export interface EmulatorConfig {
@@ -60,15 +83,19 @@ export interface EmulatorConfig {
   clock: 'frozen' | 'live';
   apiKey: string;
   tokenTtlSeconds: number;
-  rateLimit: { perMinute: number; windowMs: number } | undefined;
+  rateLimit: { perMinute: number; windowMs: number };
   latencyMs: number;
   faults: Required<FaultOptions>;
   generations: { raw: boolean; analytics: boolean };
   maxPeriodDays: number;
   hostile: boolean;
+  variance: Required<VarianceOptions> & { enabled: boolean };
+  longSession: { events: number } | undefined;
 }
 
 export const DEFAULT_PRESET: PresetName = 'small';
+/** Requests a minute when no limit is given: far above what the `million` preset's sync needs. */
+export const DEFAULT_RATE_LIMIT = 1_000_000;
 
 function count(name: string, value: number | undefined, fallback: number, min = 0): number {
   const n = value ?? fallback;
@@ -82,6 +109,22 @@ function rate(name: string, value: number | undefined): number {
   if (!(r >= 0 && r <= 1))
     throw new UsageError(`emulator fault ${name} must be between 0 and 1, got ${r}`);
   return r;
+}
+
+function resolveVariance(option: EmulatorOptions['variance']): EmulatorConfig['variance'] {
+  const given = typeof option === 'object' ? option : {};
+  const share = (name: string, value: number | undefined, fallback: number) => {
+    const r = value ?? fallback;
+    if (!(r >= 0 && r <= 1))
+      throw new UsageError(`emulator variance ${name} must be between 0 and 1, got ${r}`);
+    return r;
+  };
+  return {
+    enabled: option === true || typeof option === 'object',
+    rate: share('rate', given.rate, 0.3),
+    goneEventsRate: share('goneEventsRate', given.goneEventsRate, 0.02),
+    vanishingAssets: given.vanishingAssets ?? true,
+  };
 }
 
 export function resolveOptions(options: EmulatorOptions = {}): EmulatorConfig {
@@ -112,12 +155,10 @@ export function resolveOptions(options: EmulatorOptions = {}): EmulatorConfig {
     clock: options.clock ?? 'frozen',
     apiKey,
     tokenTtlSeconds: count('tokenTtlSeconds', options.tokenTtlSeconds, 3600, 1),
-    rateLimit: limit
-      ? {
-          perMinute: count('rateLimit.perMinute', limit.perMinute, 0, 1),
-          windowMs: count('rateLimit.windowMs', limit.windowMs, 60_000, 1),
-        }
-      : undefined,
+    rateLimit: {
+      perMinute: count('rateLimit.perMinute', limit?.perMinute, DEFAULT_RATE_LIMIT, 1),
+      windowMs: count('rateLimit.windowMs', limit?.windowMs, 60_000, 1),
+    },
     latencyMs: count('latencyMs', options.latencyMs, 0),
     faults: {
       serverErrorRate: rate('serverErrorRate', faults.serverErrorRate),
@@ -133,5 +174,9 @@ export function resolveOptions(options: EmulatorOptions = {}): EmulatorConfig {
     },
     maxPeriodDays: count('maxPeriodDays', options.maxPeriodDays, 366, 1),
     hostile: options.hostile ?? false,
+    variance: resolveVariance(options.variance),
+    longSession: options.longSession && {
+      events: count('longSession.events', options.longSession.events, 0, 2),
+    },
   };
 }

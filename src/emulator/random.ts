@@ -165,4 +165,5 @@ export const STREAM = {
   sessionId: hashString('session-id'),
   sessionKey: hashString('session-key'),
   fault: hashString('fault'),
+  token: hashString('token'),
 } as const;

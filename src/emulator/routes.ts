@@ -19,6 +19,8 @@ import type { World } from './world.js';
 export type Generation = 'auth' | 'catalog' | 'raw' | 'analytics';
 
 export interface RequestContext {
+  /** Path and query exactly as the request spelled them. */
+  url: string;
   path: string;
   query: URLSearchParams;
   nowMs: number;
@@ -106,15 +108,14 @@ export function findRoute(
       return {
         name: 'GET /analytics/videos/{videoId}',
         generation: 'raw',
-        run: (x) => listSessions(world, 'video', c, x.nowMs, h.maxPeriodDays, x.path, x.query),
+        run: (x) => listSessions(world, 'video', c, x.nowMs, h.maxPeriodDays, x),
       };
     }
     if (n === 3 && b === 'live-streams' && c) {
       return {
         name: 'GET /analytics/live-streams/{liveStreamId}',
         generation: 'raw',
-        run: (x) =>
-          listSessions(world, 'live_stream', c, x.nowMs, h.maxPeriodDays, x.path, x.query),
+        run: (x) => listSessions(world, 'live_stream', c, x.nowMs, h.maxPeriodDays, x),
       };
     }
     if (n === 4 && b === 'sessions' && c && d === 'events') {

@@ -15,6 +15,8 @@ import type { SessionIds } from './ids.js';
 import { hash32, Rng, STREAM } from './random.js';
 import type { Timeline } from './timeline.js';
 import { ceilSecond, HOUR, SECOND } from './timestamps.js';
+import { ASPECT, type Variance } from './variance.js';
+import { LongEvents } from './long-session.js';
 
 export type AssetKind = 'video' | 'live_stream';
 
@@ -27,13 +29,33 @@ const NO_PLAY_RATE = 0.15;
 /** Sessions with far more events than usual (so event pagination is exercised). */
 const BINGE_RATE = 0.011;
 
+export type KnownEventType =
+  'ready' | 'play' | 'pause' | 'resume' | 'seek.forward' | 'seek.backward' | 'end';
+
+/**
+ * Types a player might add that the specs do not list (their descriptions list seven, but the
+ * schema's `type` is any string); under variance a few sessions carry one.
+ */
+export const UNKNOWN_EVENT_TYPES = [
+  'buffering',
+  'quality.change',
+  'fullscreen.enter',
+  'volume.change',
+] as const;
+
 export interface PlayerEvent {
-  type: 'ready' | 'play' | 'pause' | 'resume' | 'seek.forward' | 'seek.backward' | 'end';
+  type: KnownEventType | (typeof UNKNOWN_EVENT_TYPES)[number];
   /** Milliseconds since the epoch, whole seconds. */
   t: number;
   at?: number;
   from?: number;
   to?: number;
+}
+
+/** A session's events in order: an array, or for the long session one computed per index. */
+export interface EventSeq {
+  readonly length: number;
+  at(index: number): PlayerEvent | undefined;
 }
 
 export interface AssetRef {
@@ -55,10 +77,16 @@ export interface SessionRecord {
   country: Country;
   city: string | null;
   audience: Audience;
-  events: PlayerEvent[];
+  events: EventSeq;
   /** Which spec's timestamp spelling this session's objects use. */
   zuluSession: boolean;
   zuluEvents: boolean;
+}
+
+export interface LongSessionSpec {
+  /** Which session is the long one. */
+  index: number;
+  events: number;
 }
 
 export class SessionFactory {
@@ -68,6 +96,8 @@ export class SessionFactory {
     private readonly timeline: Timeline,
     private readonly ids: SessionIds,
     private readonly hostile: boolean,
+    private readonly variance: Variance,
+    private readonly long: LongSessionSpec | undefined,
   ) {}
 
   /** The asset session i plays: cheap, so per-asset indexes can be built for millions. */
@@ -124,7 +154,13 @@ export class SessionFactory {
         ? watchVideo(rng, readyAt, this.catalog.videos[asset.index]!.durationSeconds, binge, limit)
         : watchLive(rng, readyAt, asset.broadcast!, limit);
     // The player reports the session over a little after its last event.
-    const endedAtMs = Math.min(loadedAtMs + MAX_SESSION_MS, watched.endMs + rng.int(500, 20_000));
+    let endedAtMs = Math.min(loadedAtMs + MAX_SESSION_MS, watched.endMs + rng.int(500, 20_000));
+    let events: EventSeq = this.withUnknownEvents(i, watched.events);
+    if (this.long && i === this.long.index) {
+      const long = new LongEvents(readyAt, this.long.events, loadedAtMs + MAX_SESSION_MS);
+      events = long;
+      endedAtMs = long.endMs;
+    }
 
     return {
       index: i,
@@ -137,10 +173,32 @@ export class SessionFactory {
       country,
       city,
       audience,
-      events: watched.events,
+      events,
       zuluSession: (style & 1) === 1,
       zuluEvents: (style & 2) === 2,
     };
+  }
+
+  /**
+   * Under variance, some sessions carry an event of a type the specs do not list, at the time and
+   * position of the event before it, so that it changes nothing a known event means.
+   */
+  private withUnknownEvents(i: number, events: PlayerEvent[]): PlayerEvent[] {
+    const v = this.variance;
+    if (!v.varies(ASPECT.unknownEvents, i) || events.length < 2) return events;
+    const count = 1 + (v.bits(ASPECT.unknownEvents, i, 1) % 2);
+    const out = [...events];
+    for (let k = 0; k < count; k++) {
+      const place = 1 + (v.bits(ASPECT.unknownEvents, i, 2 + k) % (out.length - 1));
+      const before = out[place - 1]!;
+      const position = before.to ?? before.at;
+      out.splice(place, 0, {
+        type: v.pick(UNKNOWN_EVENT_TYPES, ASPECT.unknownEvents, i, 10 + k),
+        t: before.t,
+        ...(position === undefined ? {} : { at: position }),
+      });
+    }
+    return out;
   }
 }
 

@@ -45,3 +45,40 @@ export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 export const WEEK = 7 * DAY;
+
+const STAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+/** The hour-first spelling of hourly buckets: `2024-05-29T07+00:00:00:00`. */
+const HOUR_FIRST = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})([+-]\d{2}:\d{2}):(\d{2}):(\d{2})$/;
+
+function offsetMs(offset: string | undefined): number {
+  if (!offset || offset.toUpperCase() === 'Z') return 0;
+  const digits = offset.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+  return (offset[0] === '-' ? -1 : 1) * minutes * MINUTE;
+}
+
+/**
+ * Milliseconds since the epoch of a date-time as clients send `from` and `to` (ATOM, the spec's
+ * spaced example, `Z`, fractions, an hours-only offset, the hour-first bucket spelling, a bare day
+ * read as midnight UTC, no offset read as UTC); undefined when it is none of those or no real time.
+ * An unencoded `+` in a query string arrives as a space, so a space before the offset counts as `+`.
+ */
+export function parseTimestamp(raw: string): number | undefined {
+  const text = raw
+    .trim()
+    .replace(/^(\S+[T ]\d{2}(?::\d{2}){0,2}(?:\.\d+)?) (\d{2}(?::?\d{2})?)$/, '$1+$2');
+  let m = HOUR_FIRST.exec(text);
+  const parts = m
+    ? [m[1], m[2], m[3], m[4], m[6], m[7], undefined, m[5]]
+    : (m = STAMP.exec(text)) && m.slice(1);
+  if (!parts) return undefined;
+  const [y, mo, d, h = '0', mi = '0', s = '0', fraction = '', offset] = parts;
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as number[];
+  if (month! < 1 || month! > 12 || hour! > 23 || minute! > 59 || second! > 59) return undefined;
+  const date = new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second));
+  date.setUTCFullYear(year!);
+  if (date.getUTCMonth() !== month! - 1 || date.getUTCDate() !== day) return undefined;
+  const millis = Math.floor(Number(`0.${fraction || '0'}`) * 1000);
+  return date.getTime() + millis - offsetMs(offset);
+}

@@ -12,6 +12,8 @@
  * A `play` or `resume` while already playing restarts the stretch at its position: the stretch it
  * interrupts was not ended by any rule above, so it adds nothing.
  */
+import { visibleEvents } from './session-objects.js';
+import type { SessionRecord } from './sessions.js';
 
 export interface WatchEvent {
   type: string;
@@ -34,9 +36,9 @@ export interface WatchStats {
   maxPosition: number | null;
 }
 
-export function watchStats(events: readonly WatchEvent[]): WatchStats {
+export function watchStats(events: Iterable<WatchEvent>): WatchStats {
   const stats: WatchStats = {
-    eventCount: events.length,
+    eventCount: 0,
     playCount: 0,
     pauseCount: 0,
     resumeCount: 0,
@@ -57,6 +59,7 @@ export function watchStats(events: readonly WatchEvent[]): WatchStats {
   };
 
   for (const event of events) {
+    stats.eventCount++;
     for (const p of [event.at, event.from, event.to]) {
       if (p != null && (stats.maxPosition === null || p > stats.maxPosition)) stats.maxPosition = p;
     }
@@ -80,4 +83,9 @@ export function watchStats(events: readonly WatchEvent[]): WatchStats {
     }
   }
   return stats;
+}
+
+/** A session's events as emitted by `nowMs`, in the form watchStats reads, one at a time. */
+export function* watchEvents(record: SessionRecord, nowMs: number): Generator<WatchEvent> {
+  for (const e of visibleEvents(record, nowMs)) yield { ...e, emittedAtMs: e.t };
 }

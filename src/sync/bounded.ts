@@ -22,7 +22,10 @@ export function heapLimitMb(concurrency: number): number {
   return 96 + Math.ceil(concurrency / 2);
 }
 
-export type WorkerSyncOptions = Omit<SyncOptions, 'onStart' | 'transport'>;
+export type WorkerSyncOptions = Omit<SyncOptions, 'onStart' | 'transport' | 'signal'>;
+
+/** What the calling thread may tell the worker. */
+export type ParentMessage = { type: 'stop' };
 
 export interface SyncSnapshot {
   progress: SyncProgress;
@@ -88,9 +91,14 @@ function workerFile(): URL {
   return found;
 }
 
+/**
+ * Runs `sync` in the worker. Aborting `signal` asks the run to stop cleanly: no new request,
+ * what is whole committed, the run recorded as interrupted (its summary says so).
+ */
 export function syncInWorker(
   options: WorkerSyncOptions,
   onProgress?: (snapshot: SyncSnapshot) => void,
+  signal?: AbortSignal,
 ): Promise<SyncSummary> {
   const heapMb = heapLimitMb(options.concurrency ?? DEFAULT_CONCURRENCY);
   return new Promise((resolve, reject) => {
@@ -99,6 +107,10 @@ export function syncInWorker(
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8 },
     });
     let settled = false;
+    const stop = () => worker.postMessage({ type: 'stop' } satisfies ParentMessage);
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    worker.on('exit', () => signal?.removeEventListener('abort', stop));
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') return onProgress?.(message.snapshot);
       settled = true;

@@ -1,33 +1,47 @@
 /**
  * Extract, stage 1: every video, live stream and player, all pages.
  *
- * Assets are upserted with the run's time as `last_seen_at`; once a listing has been read to its
- * end, whatever it no longer lists gets `gone_at` — never deleted, its sessions and history stay.
+ * Assets are upserted with the run's time as `last_seen_at`; once a listing has been read whole,
+ * whatever it no longer lists gets `gone_at` — never deleted, its sessions and history stay. A
+ * listing with a page or an item that could not be read marks nothing gone: what it did not read
+ * is not known to be missing.
  */
-import type { Page } from '../api/schemas.js';
+import { ResponseShapeError } from '../api/errors.js';
+import type { Entry, Page } from '../api/schemas.js';
 import type { CatalogTable } from '../warehouse/destination.js';
 import type { Row } from '../warehouse/schema.js';
-import { liveStreamRow, playerRow, videoRow } from './flatten.js';
 import { micros, type SyncContext } from './context.js';
+import { liveStreamRow, playerRow, videoRow } from './flatten.js';
 import type { CatalogListing } from './raw-dir.js';
+import { keepItemRejects, tolerant } from './rejects.js';
 
 async function syncListing<T>(
   ctx: SyncContext,
   listing: CatalogListing,
   table: CatalogTable,
   pages: AsyncIterable<Page<T>>,
-  toRow: (item: T, seenAt: bigint) => Row,
-): Promise<void> {
+  toRow: (entry: Entry<T>, seenAt: bigint) => Row,
+): Promise<{ read: number; whole: boolean }> {
   const seenAt = micros(ctx.startedAt);
+  let read = 0;
+  let rejected = 0;
   ctx.raw?.touchListing(listing);
-  for await (const page of pages) {
-    const rows = page.items.map((item) => toRow(item, seenAt));
-    await ctx.batcher.add(table, rows);
-    await ctx.raw?.listingItems(listing, page.items);
-    if (table !== 'players') ctx.progress.assets += rows.length;
-  }
-  // Reached only when every page was read: an asset missing now is really gone.
-  ctx.batcher.mark({ kind: 'listing-complete', table, at: ctx.startedAt });
+  const complete = await tolerant(ctx, `the ${listing} listing`, async () => {
+    for await (const page of pages) {
+      const rows = page.entries.map((entry) => toRow(entry, seenAt));
+      await ctx.batcher.add(table, rows);
+      await keepItemRejects(ctx, page);
+      await ctx.raw?.listingItems(listing, (page.body as { data: unknown[] }).data);
+      read += page.size;
+      // An item kept without a field is still listed: only a set-aside one leaves a gap.
+      rejected += page.rejects.filter((r) => !r.kept).length;
+      if (table !== 'players') ctx.progress.assets += rows.length;
+    }
+  });
+  const whole = complete && rejected === 0;
+  // Only a listing read whole proves that an asset it no longer lists is gone.
+  if (whole) ctx.batcher.mark({ kind: 'listing-complete', table, at: ctx.startedAt });
+  return { read, whole: complete };
 }
 
 /** Catalog listings are small (hundreds of assets): every page is asked for at once. */
@@ -35,7 +49,7 @@ const ALL_AT_ONCE = { prefetch: 32 };
 
 export async function syncCatalog(ctx: SyncContext): Promise<void> {
   ctx.progress.stage = 'catalog';
-  await Promise.all([
+  const listings = await Promise.all([
     syncListing(ctx, 'videos', 'videos', ctx.client.videos(ALL_AT_ONCE), videoRow),
     syncListing(
       ctx,
@@ -46,6 +60,13 @@ export async function syncCatalog(ctx: SyncContext): Promise<void> {
     ),
     syncListing(ctx, 'players', 'players', ctx.client.players(ALL_AT_ONCE), playerRow),
   ]);
+  // Not one page of the catalog could be read: the API answered nothing usable.
+  if (listings.every((l) => l.read === 0 && !l.whole)) {
+    throw new ResponseShapeError(
+      'GET /videos',
+      'no page of /videos, /live-streams or /players could be read',
+    );
+  }
   ctx.batcher.mark({ kind: 'refresh-titles' });
   await ctx.batcher.flush();
 }

@@ -46,14 +46,29 @@ export interface SyncContext {
   options: StageOptions;
   /** The run's start, ms since the epoch: what "now" and "today" mean throughout the run. */
   startedAt: number;
+  /** The run's clock: `startedAt` plus the time elapsed since (ms). */
+  now: () => number;
   today: Day;
   missing: Set<Generation>;
   warnings: string[];
   /** Work skipped because the checkpoints said it was done, by kind (for sync_runs). */
   skipped: Record<string, number>;
-  /** Items stored in `rejects` so far. */
+  /** Items stored in `rejects` so far, and by endpoint. */
   rejected: number;
+  rejectsByEndpoint: Map<string, number>;
+  /** The run's id in sync_runs (rejects are keyed by it). */
+  runId: number;
 }
+
+/**
+ * A session this long after it loaded without an end is over: the API may never send its end
+ * (a viewer closing the tab), and an open session is fetched again, and its days listed again,
+ * on every run.
+ */
+export const SESSION_OPEN_AT_MOST_MS = 2 * 86_400_000;
+
+/** Sessions loaded before this (ms) without an end are over. */
+export const openCutoff = (ctx: SyncContext): number => ctx.startedAt - SESSION_OPEN_AT_MOST_MS;
 
 export function countSkipped(ctx: SyncContext, kind: string, n = 1): void {
   if (n > 0) ctx.skipped[kind] = (ctx.skipped[kind] ?? 0) + n;

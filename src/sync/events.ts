@@ -13,12 +13,13 @@ import type { PendingSession } from '../warehouse/destination.js';
 import { SessionFigures } from '../warehouse/figures.js';
 import { eventRows } from './flatten.js';
 import { forEachConcurrent } from './pool.js';
-import { micros, type SyncContext } from './context.js';
+import { countSkipped, micros, openCutoff, type SyncContext } from './context.js';
+import { keepItemRejects, tolerant } from './rejects.js';
 
 async function* pendingSessions(ctx: SyncContext, pageSize = 5000): AsyncGenerator<PendingSession> {
   let after = '';
   for (;;) {
-    const page = await ctx.store.pendingSessions(after, pageSize);
+    const page = await ctx.store.pendingSessions(after, pageSize, openCutoff(ctx));
     yield* page;
     if (page.length < pageSize) return;
     after = page.at(-1)!.sessionId;
@@ -28,30 +29,38 @@ async function* pendingSessions(ctx: SyncContext, pageSize = 5000): AsyncGenerat
 async function syncSessionEvents(ctx: SyncContext, session: PendingSession): Promise<void> {
   const figures = new SessionFigures(session.sessionId);
   let seq = 0;
+  let whole: boolean;
   try {
-    for await (const page of ctx.client.sessionEvents(session.sessionId)) {
-      const rows = eventRows(session.sessionId, page.items, seq);
-      seq += rows.length;
-      for (const row of rows) {
-        figures.add({
-          type: row.type as string,
-          emittedAt: row.emitted_at as bigint,
-          at: row.at_position as number | null,
-          from: row.from_position as number | null,
-          to: row.to_position as number | null,
-        });
+    whole = await tolerant(ctx, `the events of session ${session.sessionId}`, async () => {
+      for await (const page of ctx.client.sessionEvents(session.sessionId)) {
+        const rows = eventRows(session.sessionId, page.entries, seq);
+        seq += page.size;
+        for (const row of rows) {
+          figures.add({
+            type: row.type as string | null,
+            emittedAt: row.emitted_at as bigint | null,
+            at: row.at_position as number | null,
+            from: row.from_position as number | null,
+            to: row.to_position as number | null,
+          });
+        }
+        await ctx.batcher.add('session_events', rows);
+        await keepItemRejects(ctx, page);
+        await ctx.raw?.response('session-events', page.request, page.body);
+        ctx.progress.events += rows.length;
       }
-      await ctx.batcher.add('session_events', rows);
-      await ctx.raw?.response('session-events', page.request, page.body);
-      ctx.progress.events += rows.length;
-    }
+    });
   } catch (error) {
     if (!(error instanceof ResourceNotFoundError)) throw error;
-    // The API no longer has this session: keep what is stored, mark it, stop asking.
-    ctx.warnings.push(`session ${session.sessionId} is gone (404 on its events)`);
-    ctx.batcher.mark({ kind: 'session-gone', sessionId: session.sessionId, at: Date.now() });
+    // The session's own route: the API no longer has it. Keep what is stored, mark it, stop asking.
+    ctx.warnings.push(
+      `session ${session.sessionId} is gone (404 on its events): it is marked, its stored events kept`,
+    );
+    ctx.batcher.mark({ kind: 'session-gone', sessionId: session.sessionId, at: ctx.now() });
     return;
   }
+  // Not read to its end: no figures, no checkpoint; the next run fetches it again.
+  if (!whole) return;
   const { stats, spans } = figures.rows();
   await ctx.batcher.add('session_stats', [stats]);
   await ctx.batcher.add('watch_spans', spans);
@@ -60,7 +69,7 @@ async function syncSessionEvents(ctx: SyncContext, session: PendingSession): Pro
       session_id: session.sessionId,
       event_count: seq,
       final: session.ended,
-      fetched_at: micros(Date.now()),
+      fetched_at: micros(ctx.now()),
     },
   ]);
 }
@@ -68,7 +77,9 @@ async function syncSessionEvents(ctx: SyncContext, session: PendingSession): Pro
 export async function syncEvents(ctx: SyncContext): Promise<void> {
   ctx.progress.stage = 'events';
   ctx.progress.done = 0;
-  ctx.progress.total = await ctx.store.countPendingSessions();
+  const counts = await ctx.store.sessionCounts();
+  ctx.progress.total = counts.pending;
+  countSkipped(ctx, 'sessions whose events are stored for good', counts.final);
   await forEachConcurrent(pendingSessions(ctx), ctx.options.workers, async (session) => {
     await syncSessionEvents(ctx, session);
     ctx.progress.done++;

@@ -2,15 +2,13 @@
  * Normalize: API objects → warehouse rows (PRODUCT.md's data contract).
  *
  * Nested session objects become one flat row with the asset's type and title added (the API
- * leaves both out); events get their position in the API's order. Timestamps become exact
- * microseconds in UTC; `raw` keeps each object exactly as the API sent it (the client hands
- * over the objects as sent, not a validated copy).
+ * leaves both out); events get their position in the API's order. Values come as the client read
+ * them (timestamps already exact microseconds in UTC, numbers already numbers); `raw` keeps each
+ * object exactly as the API sent it.
  */
-import { parseApiTimestamp } from '../api/timestamps.js';
-import type { LiveStream, Player, Session, SessionEvent, Video } from '../api/schemas.js';
-import { countryCode } from './countries.js';
-
+import type { Entry, LiveStream, Player, Session, SessionEvent, Video } from '../api/schemas.js';
 import type { AssetType, Row } from '../warehouse/schema.js';
+import { countryCode } from './countries.js';
 
 export interface AssetRef {
   type: AssetType;
@@ -18,99 +16,104 @@ export interface AssetRef {
   title: string | null;
 }
 
-const ts = (value: string | null | undefined): bigint | null =>
-  value ? parseApiTimestamp(value) : null;
-const text = (value: string | null | undefined): string | null => value ?? null;
-const flag = (value: boolean | null | undefined): boolean | null => value ?? null;
+const orNull = <T>(value: T | null | undefined): T | null => value ?? null;
 
 function seen(seenAt: bigint): Row {
   return { first_seen_at: seenAt, last_seen_at: seenAt, gone_at: null };
 }
 
-export function videoRow(video: Video, seenAt: bigint): Row {
+export function videoRow({ value: video, raw }: Entry<Video>, seenAt: bigint): Row {
   return {
     video_id: video.videoId,
-    title: text(video.title),
-    description: text(video.description),
-    public: flag(video.public),
-    panoramic: flag(video.panoramic),
-    mp4_support: flag(video.mp4Support),
-    player_id: text(video.playerId),
-    tags: video.tags ?? null,
+    title: orNull(video.title),
+    description: orNull(video.description),
+    public: orNull(video.public),
+    panoramic: orNull(video.panoramic),
+    mp4_support: orNull(video.mp4Support),
+    player_id: orNull(video.playerId),
+    tags: orNull(video.tags),
     metadata: video.metadata ? JSON.stringify(video.metadata) : null,
-    published_at: ts(video.publishedAt),
-    created_at: ts(video.createdAt),
-    updated_at: ts(video.updatedAt ?? video.updateddAt),
+    published_at: orNull(video.publishedAt),
+    created_at: orNull(video.createdAt),
+    updated_at: video.updatedAt ?? video.updateddAt ?? null,
     ...seen(seenAt),
-    raw: JSON.stringify(video),
+    raw: JSON.stringify(raw),
   };
 }
 
-export function liveStreamRow(liveStream: LiveStream, seenAt: bigint): Row {
+export function liveStreamRow({ value: liveStream, raw }: Entry<LiveStream>, seenAt: bigint): Row {
   return {
     live_stream_id: liveStream.liveStreamId,
-    name: text(liveStream.name),
-    public: flag(liveStream.public),
-    broadcasting: flag(liveStream.broadcasting),
-    player_id: text(liveStream.playerId),
-    created_at: ts(liveStream.createdAt),
-    updated_at: ts(liveStream.updatedAt),
+    name: orNull(liveStream.name),
+    public: orNull(liveStream.public),
+    broadcasting: orNull(liveStream.broadcasting),
+    player_id: orNull(liveStream.playerId),
+    created_at: orNull(liveStream.createdAt),
+    updated_at: orNull(liveStream.updatedAt),
     ...seen(seenAt),
-    raw: JSON.stringify(liveStream),
+    raw: JSON.stringify(raw),
   };
 }
 
-export function playerRow(player: Player, seenAt: bigint): Row {
+export function playerRow({ value: player, raw }: Entry<Player>, seenAt: bigint): Row {
   return {
     player_id: player.playerId,
-    created_at: ts(player.createdAt),
-    updated_at: ts(player.updatedAt),
+    created_at: orNull(player.createdAt),
+    updated_at: orNull(player.updatedAt),
     ...seen(seenAt),
-    raw: JSON.stringify(player),
+    raw: JSON.stringify(raw),
   };
 }
 
-export function sessionRow(session: Session, asset: AssetRef): Row {
+export function sessionRow({ value: session, raw }: Entry<Session>, asset: AssetRef): Row {
   const { location, referrer, device, os, client } = session;
   return {
     session_id: session.session.sessionId,
     asset_type: asset.type,
     asset_id: asset.id,
     asset_title: asset.title,
-    loaded_at: parseApiTimestamp(session.session.loadedAt),
-    ended_at: ts(session.session.endedAt),
-    country: text(location?.country),
+    loaded_at: orNull(session.session.loadedAt),
+    ended_at: orNull(session.session.endedAt),
+    country: orNull(location?.country),
     country_code: countryCode(location?.country),
-    city: text(location?.city),
-    referrer_url: text(referrer?.url),
-    referrer_medium: text(referrer?.medium),
-    referrer_source: text(referrer?.source),
-    referrer_search_term: text(referrer?.searchTerm),
-    device_type: text(device?.type),
-    device_vendor: text(device?.vendor),
-    device_model: text(device?.model),
-    os_name: text(os?.name),
-    os_shortname: text(os?.shortname),
-    os_version: text(os?.version),
-    client_type: text(client?.type),
-    client_name: text(client?.name),
-    client_version: text(client?.version),
-    raw: JSON.stringify(session),
+    city: orNull(location?.city),
+    referrer_url: orNull(referrer?.url),
+    referrer_medium: orNull(referrer?.medium),
+    referrer_source: orNull(referrer?.source),
+    referrer_search_term: orNull(referrer?.searchTerm),
+    device_type: orNull(device?.type),
+    device_vendor: orNull(device?.vendor),
+    device_model: orNull(device?.model),
+    os_name: orNull(os?.name),
+    os_shortname: orNull(os?.shortname),
+    os_version: orNull(os?.version),
+    client_type: orNull(client?.type),
+    client_name: orNull(client?.name),
+    client_version: orNull(client?.version),
+    raw: JSON.stringify(raw),
     source: 'api',
     gone_at: null,
   };
 }
 
-/** Rows of one session's events; `seq` continues across pages from `firstSeq`. */
-export function eventRows(sessionId: string, events: SessionEvent[], firstSeq = 0): Row[] {
-  return events.map((event, i) => ({
+/**
+ * Rows of one page of a session's events. `seq` is the event's place in the API's list (`first`
+ * is the page's first place), so an event set aside as a reject leaves its place empty rather than
+ * shifting the ones after it.
+ */
+export function eventRows(
+  sessionId: string,
+  entries: Array<Entry<SessionEvent>>,
+  first: number,
+): Row[] {
+  return entries.map(({ value: event, raw, index }) => ({
     session_id: sessionId,
-    seq: firstSeq + i,
-    type: event.type,
-    emitted_at: parseApiTimestamp(event.emittedAt),
-    at_position: event.at ?? null,
-    from_position: event.from ?? null,
-    to_position: event.to ?? null,
-    raw: JSON.stringify(event),
+    seq: first + index,
+    type: orNull(event.type),
+    emitted_at: orNull(event.emittedAt),
+    at_position: orNull(event.at),
+    from_position: orNull(event.from),
+    to_position: orNull(event.to),
+    raw: JSON.stringify(raw),
   }));
 }

@@ -8,11 +8,11 @@
  */
 import { isGenerationMissing } from '../api/errors.js';
 import { addDays, dayStartMs, type Day } from '../calendar.js';
-import { parseApiTimestamp } from '../api/timestamps.js';
-import { BREAKDOWNS, TIMESERIES_METRICS, type Page } from '../api/schemas.js';
+import { BREAKDOWNS, TIMESERIES_METRICS, type Entry, type Page } from '../api/schemas.js';
 import type { Row } from '../warehouse/schema.js';
 import { forEachConcurrent } from './pool.js';
-import { micros, type SyncContext } from './context.js';
+import { countSkipped, micros, type SyncContext } from './context.js';
+import { keepItemRejects, tolerant } from './rejects.js';
 
 /** The API refuses `from` more than 30 days back; today and the 29 days before stay inside. */
 export const RETENTION_DAYS = 30;
@@ -37,27 +37,34 @@ async function daysToFetch(ctx: SyncContext): Promise<Day[]> {
   if (ctx.options.to && ctx.options.to < last) last = ctx.options.to;
   if (first > last) return [];
   const stored = await ctx.store.finalMetricDays(first, last);
+  countSkipped(ctx, 'Analytics API days stored for good', stored.size);
   const days: Day[] = [];
   for (let day = first; day <= last; day = addDays(day, 1)) if (!stored.has(day)) days.push(day);
   return days;
 }
 
-type Task = () => Promise<void>;
+/** One request's worth of metric rows; resolves false when its answer could not be read whole. */
+type Task = () => Promise<boolean>;
 
 /** Every page's items as rows of `table`, each response kept in --raw-dir. */
-async function load<T>(
+function load<T>(
   ctx: SyncContext,
+  what: string,
   table: 'metric_breakdowns' | 'metric_timeseries',
   pages: AsyncIterable<Page<T>>,
-  toRow: (item: T) => Row,
-): Promise<void> {
-  const rows: Row[] = [];
-  for await (const page of pages) {
-    for (const item of page.items) rows.push(toRow(item));
-    await ctx.raw?.response('metrics', page.request, page.body);
-  }
-  await ctx.batcher.add(table, rows);
-  ctx.progress.metricRows += rows.length;
+  toRow: (entry: Entry<T>) => Row,
+): Promise<boolean> {
+  return tolerant(ctx, what, async () => {
+    // A breakdown replaces the day's stored one whole: its rows go in together.
+    const rows: Row[] = [];
+    for await (const page of pages) {
+      for (const entry of page.entries) rows.push(toRow(entry));
+      await keepItemRejects(ctx, page);
+      await ctx.raw?.response('metrics', page.request, page.body);
+    }
+    await ctx.batcher.add(table, rows);
+    ctx.progress.metricRows += rows.length;
+  });
 }
 
 function dayTasks(ctx: SyncContext, day: Day): Task[] {
@@ -71,37 +78,40 @@ function dayTasks(ctx: SyncContext, day: Day): Task[] {
       tasks.push(() =>
         load(
           ctx,
+          `the ${metric} breakdown by ${breakdown} of ${day}`,
           'metric_breakdowns',
           ctx.client.metricBreakdown(metric, breakdown, { from, to }),
-          (item) => ({
+          ({ value: item, raw }) => ({
             day,
             metric,
             breakdown,
             dimension_value: item.dimensionValue ?? '',
-            value: item.metricValue,
+            value: item.metricValue ?? null,
             fetched_at: fetchedAt,
-            raw: JSON.stringify(item),
+            raw: JSON.stringify(raw),
           }),
         ),
       );
     }
   }
   for (const [metric, aggregation] of DAILY_AGGREGATES) {
-    tasks.push(async () => {
-      const answer = await ctx.client.aggregatedMetric(metric, aggregation, { from, to });
-      await ctx.raw?.response('metrics', answer.request, answer.body);
-      await ctx.batcher.add('metric_timeseries', [
-        {
-          metric: `${metric}.${aggregation}`,
-          interval: 'day',
-          bucket_start: micros(dayStartMs(day)),
-          value: answer.value,
-          fetched_at: fetchedAt,
-          raw: JSON.stringify(answer.body),
-        },
-      ]);
-      ctx.progress.metricRows++;
-    });
+    tasks.push(() =>
+      tolerant(ctx, `the ${metric} ${aggregation} of ${day}`, async () => {
+        const answer = await ctx.client.aggregatedMetric(metric, aggregation, { from, to });
+        await ctx.raw?.response('metrics', answer.request, answer.body);
+        await ctx.batcher.add('metric_timeseries', [
+          {
+            metric: `${metric}.${aggregation}`,
+            interval: 'day',
+            bucket_start: micros(dayStartMs(day)),
+            value: answer.value,
+            fetched_at: fetchedAt,
+            raw: JSON.stringify(answer.body),
+          },
+        ]);
+        ctx.progress.metricRows++;
+      }),
+    );
   }
   return tasks;
 }
@@ -114,18 +124,28 @@ function timeseriesTasks(ctx: SyncContext, first: Day, last: Day): Task[] {
     (metric) => () =>
       load(
         ctx,
+        `the ${metric} time series`,
         'metric_timeseries',
         ctx.client.metricTimeseries(metric, { from, to, interval: 'day' }),
-        (item) => ({
+        ({ value: item, raw }) => ({
           metric,
           interval: 'day',
-          bucket_start: parseApiTimestamp(item.emittedAt),
-          value: item.metricValue,
+          bucket_start: item.emittedAt,
+          value: item.metricValue ?? null,
           fetched_at: fetchedAt,
-          raw: JSON.stringify(item),
+          raw: JSON.stringify(raw),
         }),
       ),
   );
+}
+
+/** Runs tasks with bounded concurrency; true when every one was read whole. */
+async function allWhole(tasks: Task[], concurrency: number): Promise<boolean> {
+  let whole = true;
+  await forEachConcurrent(tasks, concurrency, async (task) => {
+    if (!(await task())) whole = false;
+  });
+  return whole;
 }
 
 export async function syncMetrics(ctx: SyncContext): Promise<void> {
@@ -136,10 +156,11 @@ export async function syncMetrics(ctx: SyncContext): Promise<void> {
     // The time series first (a handful of requests): an account without the Analytics API
     // answers them 404 on the route, before the many per-day requests are made.
     const series = timeseriesTasks(ctx, days[0]!, days.at(-1)!);
-    await forEachConcurrent(series, ctx.options.workers, (task) => task());
+    const seriesWhole = await allWhole(series, ctx.options.workers);
     await forEachConcurrent(days, Math.max(1, Math.floor(ctx.options.workers / 8)), async (day) => {
-      await forEachConcurrent(dayTasks(ctx, day), ctx.options.workers, (task) => task());
-      const settled = day <= addDays(ctx.today, -UNSETTLED_DAYS);
+      const whole = await allWhole(dayTasks(ctx, day), ctx.options.workers);
+      // A day read with a gap stays open: the next run fetches it again.
+      const settled = whole && seriesWhole && day <= addDays(ctx.today, -UNSETTLED_DAYS);
       await ctx.batcher.add('metric_checkpoints', [
         { day, part: 'day', final: settled, fetched_at: micros(ctx.startedAt) },
       ]);

@@ -50,8 +50,8 @@ async function assetsWithViewersSince(
       from,
       to: new Date(ctx.startedAt),
     })) {
-      for (const item of page.items)
-        if (item.metricValue > 0 && item.dimensionValue) active.add(item.dimensionValue);
+      for (const { value: item } of page.entries)
+        if ((item.metricValue ?? 0) > 0 && item.dimensionValue) active.add(item.dimensionValue);
     }
     return active;
   } catch (error) {

@@ -12,6 +12,7 @@ import { dayOf, parseDayRange } from '../calendar.js';
 import type { RetryPolicy } from '../api/retry-policy.js';
 import type { Transport } from '../api/transport.js';
 import { InterruptedError } from '../errors.js';
+import { printable } from '../text.js';
 import { LoadBatcher } from '../warehouse/batch.js';
 import type { Destination, RowsAdded, RunEnd } from '../warehouse/destination.js';
 import { openDestination } from '../warehouse/open.js';
@@ -49,6 +50,11 @@ export interface SyncOptions {
   lockWaitMs?: number;
   /** Receives the live progress object once, at the start; read it as often as wanted. */
   onStart?: (progress: Readonly<SyncProgress>, client: ApiVideoClient) => void;
+  /**
+   * The time the run takes as now (ms), instead of the clock: for tests against an emulator whose
+   * clock is pinned, and for reproducing a run. The CLI reads it from VIEWERSHIP_NOW.
+   */
+  now?: number;
   /** Aborting it stops the run cleanly: no new request, what is whole committed, run `interrupted`. */
   signal?: AbortSignal;
   /** For tests: an in-memory transport instead of the network. */
@@ -73,8 +79,9 @@ export interface SyncSummary {
   /** API generations the account did not answer. */
   missingGenerations: Generation[];
   warnings: string[];
-  /** Items the API sent that could not be read, stored in `rejects`. */
+  /** Items the API sent that could not be read, stored in `rejects`, in all and by endpoint. */
   rejected: number;
+  rejectsByEndpoint: Record<string, number>;
   /** Work not done because the warehouse already had it, by kind. */
   skipped: Record<string, number>;
   /** Migration steps this run applied to the warehouse before syncing. */
@@ -139,7 +146,9 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     transport: options.transport,
     signal: options.signal,
   });
-  const startedAt = Date.now();
+  const clockStart = Date.now();
+  const startedAt = options.now ?? clockStart;
+  const now = () => startedAt + (Date.now() - clockStart);
   const progress = newProgress();
   options.onStart?.(progress, client);
 
@@ -168,23 +177,30 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       metrics: options.metrics ?? true,
     },
     startedAt,
+    now,
     today: dayOf(startedAt),
     missing: new Set<Generation>(),
     warnings: [],
     skipped: {},
     rejected: 0,
+    rejectsByEndpoint: new Map(),
+    runId: 0,
   };
   const end = (status: RunEnd['status'], error?: unknown): RunEnd => ({
     status,
+    finishedAt: now(),
     requests: client.stats.requests,
     retries: client.stats.retries,
     rateLimited: client.stats.rateLimited,
     rowsAdded: batcher.added,
     missingGenerations: [...ctx.missing],
-    warnings: ctx.warnings,
+    // Stored text never carries control characters from the API (see text.ts).
+    warnings: ctx.warnings.map((w) => printable(w)),
     rejected: ctx.rejected,
     skipped: ctx.skipped,
-    ...(error !== undefined && { error: error instanceof Error ? error.message : String(error) }),
+    ...(error !== undefined && {
+      error: printable(error instanceof Error ? error.message : String(error)),
+    }),
   });
   try {
     // The first request (the login) is a round trip: the warehouse gets ready meanwhile.
@@ -197,6 +213,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       from: days.from,
       to: days.to,
     });
+    ctx.runId = runId;
     await login;
     const stageMs: Record<string, number> = {};
     let status: SyncSummary['status'] = 'succeeded';
@@ -211,7 +228,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     await batcher.flush();
     await store.endRun(runId, end(status));
     progress.stage = 'done';
-    const finishedAt = Date.now();
+    const finishedAt = now();
     return {
       runId,
       status,
@@ -232,6 +249,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
       missingGenerations: [...ctx.missing],
       warnings: ctx.warnings,
       rejected: ctx.rejected,
+      rejectsByEndpoint: Object.fromEntries(ctx.rejectsByEndpoint),
       skipped: ctx.skipped,
       migrated,
       stageMs,

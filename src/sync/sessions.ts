@@ -11,8 +11,9 @@ import { addDays, maxDay, minDay, type Day } from '../calendar.js';
 import { chunkDays, rangePeriod } from '../api/period.js';
 import type { AssetState } from '../warehouse/destination.js';
 import { sessionRow } from './flatten.js';
+import { keepItemRejects, tolerant } from './rejects.js';
 import { forEachConcurrent } from './pool.js';
-import { micros, type SyncContext } from './context.js';
+import { countSkipped, micros, openCutoff, type SyncContext } from './context.js';
 
 /** Where api.video's history can begin, for accounts whose assets carry no creation date. */
 export const HISTORY_FLOOR: Day = '2017-01-01';
@@ -55,9 +56,14 @@ export function planSpans(
 }
 
 async function loadPlans(ctx: SyncContext): Promise<{ plans: AssetState[]; earliest: Day }> {
-  const [plans, earliest] = await Promise.all([ctx.store.assets(), ctx.store.historyStart()]);
+  const [plans, earliest] = await Promise.all([
+    ctx.store.assets(openCutoff(ctx)),
+    ctx.store.historyStart(),
+  ]);
   return { plans, earliest: earliest ?? HISTORY_FLOOR };
 }
+
+const label = (asset: AssetState) => `${asset.type.replace('_', ' ')} ${asset.id}`;
 
 async function syncAsset(ctx: SyncContext, plan: AssetState, earliest: Day): Promise<void> {
   const { options } = ctx;
@@ -78,17 +84,21 @@ async function syncAsset(ctx: SyncContext, plan: AssetState, earliest: Day): Pro
     plan.type === 'video'
       ? ctx.client.videoSessions.bind(ctx.client)
       : ctx.client.liveStreamSessions.bind(ctx.client);
-  for (const span of spans) {
-    for (const chunk of chunkDays(span.from, span.to, options.maxPeriodDays)) {
-      for await (const page of list(plan.id, rangePeriod(chunk.from, chunk.to))) {
-        const rows = page.items.map((session) => sessionRow(session, plan));
-        await ctx.batcher.add('sessions', rows);
-        await ctx.raw?.response('sessions', page.request, page.body);
-        ctx.progress.sessions += rows.length;
+  const whole = await tolerant(ctx, `the sessions of ${label(plan)}`, async () => {
+    for (const span of spans) {
+      for (const chunk of chunkDays(span.from, span.to, options.maxPeriodDays)) {
+        for await (const page of list(plan.id, rangePeriod(chunk.from, chunk.to))) {
+          const rows = page.entries.map((entry) => sessionRow(entry, plan));
+          await ctx.batcher.add('sessions', rows);
+          await keepItemRejects(ctx, page);
+          await ctx.raw?.response('sessions', page.request, page.body);
+          ctx.progress.sessions += rows.length;
+        }
       }
     }
-  }
-  if (coverage) {
+  });
+  // Only a listing read to its end vouches for its days; otherwise they are listed again.
+  if (whole && coverage) {
     await ctx.batcher.add('asset_checkpoints', [
       {
         asset_type: plan.type,
@@ -99,6 +109,28 @@ async function syncAsset(ctx: SyncContext, plan: AssetState, earliest: Day): Pro
       },
     ]);
   }
+}
+
+/**
+ * The asset's sessions route answered 404. The catalog says what it means: the asset is gone
+ * (marked, its history kept), or the route does not know an asset the catalog still lists.
+ */
+async function assetVanished(ctx: SyncContext, plan: AssetState): Promise<void> {
+  if (await ctx.client.assetExists(plan.type, plan.id)) {
+    ctx.warnings.push(
+      `the sessions of ${label(plan)} were not listed: the API answered 404 for an asset its catalog still lists`,
+    );
+    return;
+  }
+  ctx.batcher.mark({
+    kind: 'asset-gone',
+    assetType: plan.type,
+    assetId: plan.id,
+    at: ctx.now(),
+  });
+  ctx.warnings.push(
+    `${label(plan)} was deleted during the sync: its sessions stored so far are kept, the rest of its listing is incomplete`,
+  );
 }
 
 /**
@@ -134,14 +166,14 @@ export async function syncSessions(
   const { plans: all, earliest } = await loadPlans(ctx);
   const plans = await withoutQuietAssets(all, earliest, ctx.today, withViewers);
   ctx.progress.done = all.length - plans.length;
+  countSkipped(ctx, 'assets without new viewers', all.length - plans.length);
   ctx.progress.total = all.length;
   const run = async (plan: AssetState) => {
     try {
       await syncAsset(ctx, plan, earliest);
     } catch (error) {
-      // Deleted between the catalog and now: the next run will see it gone.
       if (!(error instanceof ResourceNotFoundError)) throw error;
-      ctx.warnings.push(`${plan.type.replace('_', ' ')} ${plan.id} disappeared during the sync`);
+      await assetVanished(ctx, plan);
     }
     ctx.progress.done++;
   };

@@ -1,14 +1,24 @@
 /** The worker side of `syncInWorker`: runs the sync, reports progress, hands back the outcome. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { serializeError, type WorkerMessage, type WorkerSyncOptions } from './bounded.js';
+import {
+  serializeError,
+  type ParentMessage,
+  type WorkerMessage,
+  type WorkerSyncOptions,
+} from './bounded.js';
 import { sync } from './run.js';
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 let timer: ReturnType<typeof setInterval> | undefined;
+const stop = new AbortController();
+parentPort!.on('message', (message: ParentMessage) => {
+  if (message.type === 'stop') stop.abort();
+});
 
 try {
   const summary = await sync({
     ...(workerData as WorkerSyncOptions),
+    signal: stop.signal,
     onStart: (progress, client) => {
       const report = () =>
         post({
@@ -28,4 +38,7 @@ try {
   post({ type: 'error', error: serializeError(error) });
 } finally {
   clearInterval(timer);
+  // The 'message' listener would keep the worker alive.
+  parentPort!.removeAllListeners('message');
+  parentPort!.unref();
 }

@@ -13,6 +13,7 @@ import duckdb, {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { UsageError, ViewershipError } from '../errors.js';
+import { sqlString } from './sql-text.js';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 
@@ -33,8 +34,6 @@ export interface OpenOptions {
 
 /** The name the warehouse file is attached under, whatever the file is called. */
 export const CATALOG = 'warehouse';
-
-export const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 export class WarehouseLockedError extends UsageError {}
 

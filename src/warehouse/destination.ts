@@ -30,8 +30,8 @@ export type CatalogTable = 'videos' | 'live_streams' | 'players';
 
 /**
  * Bookkeeping applied after a batch's rows, in the same transaction. Times are ms since the epoch.
- * - `listing-complete`: a catalog listing was read to its end at `at`: whatever it did not list
- *   is gone (never deleted: its history stays).
+ * - `listing-complete`: a catalog listing, whose rows carry `last_seen_at = at`, was read to its
+ *   end: whatever it did not list is gone (never deleted: its history stays).
  * - `asset-gone` / `session-gone`: the API answered 404 on its own route.
  * - `refresh-titles`: sessions carry their asset's current title.
  */
@@ -61,6 +61,8 @@ export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunEnd {
   status: RunStatus;
+  /** ms since the epoch, on the run's clock. */
+  finishedAt: number;
   requests: number;
   retries: number;
   rateLimited: number;
@@ -87,7 +89,10 @@ export interface AssetState {
 
 export interface PendingSession {
   sessionId: string;
-  /** The session had ended when listed: its events, once stored, are final. */
+  /**
+   * The session is over: it had ended when listed, or it loaded before the `openUntil` cutoff
+   * without an end (or without a known load time). Its events, once stored, are final.
+   */
   ended: boolean;
 }
 
@@ -106,13 +111,20 @@ export interface Destination {
   beginRun(start: RunStart): Promise<number>;
   endRun(runId: number, end: RunEnd): Promise<void>;
 
-  /** Every video and live stream not gone, with its listing checkpoint. */
-  assets(): Promise<AssetState[]>;
+  /**
+   * Every video and live stream not gone, with its listing checkpoint. `openSince` counts only
+   * sessions loaded at or after `openCutoff` (ms): older ones without an end are over.
+   */
+  assets(openCutoff: number): Promise<AssetState[]>;
   /** The earliest creation day in the catalog: where an asset without one starts. */
   historyStart(): Promise<Day | null>;
-  /** Sessions whose events are not stored for good, by id, after `after` (keyset paging). */
-  pendingSessions(after: string, limit: number): Promise<PendingSession[]>;
-  countPendingSessions(): Promise<number>;
+  /**
+   * Sessions whose events are not stored for good, by id, after `after` (keyset paging);
+   * `ended` is judged with `openCutoff` (ms), see PendingSession.
+   */
+  pendingSessions(after: string, limit: number, openCutoff: number): Promise<PendingSession[]>;
+  /** Sessions whose events are still to fetch, and those stored for good (ended when fetched). */
+  sessionCounts(): Promise<{ pending: number; final: number }>;
   /** Days of Analytics API data stored for good between `first` and `last`. */
   finalMetricDays(first: Day, last: Day): Promise<Set<Day>>;
   /** When assets were first listed today (ms) and the newest session stored (ms), if any. */

@@ -3,6 +3,7 @@
  * lock), with its bookkeeping — runs, listing checkpoints, gone-marks — in SQL of its own.
  */
 import type { Day } from '../calendar.js';
+import { DiskFullError } from '../errors.js';
 import { Warehouse, type OpenOptions } from './connection.js';
 import type {
   AssetState,
@@ -23,6 +24,15 @@ import { TABLES, type TableName } from './schema.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** DuckDB's words for a full disk, whichever file it was writing (the warehouse, its WAL, temp). */
+const DISK_FULL = /No space left on device|disk is full|not enough space/i;
+
+/** A full disk as the error that names the fix; anything else as it came. */
+function storeError(path: string, error: unknown): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  return DISK_FULL.test(message) ? new DiskFullError(path, error) : error;
+}
+
 const PENDING = `
   FROM main.sessions s LEFT JOIN viewership.session_checkpoints c USING (session_id)
   WHERE (c.session_id IS NULL OR NOT c.final) AND s.gone_at IS NULL AND s.source = 'api'`;
@@ -41,55 +51,69 @@ export class DuckDBDestination implements Destination {
   }
 
   prepare(): Promise<string[]> {
-    return ensureSchema(this.db);
+    return this.guard(() => ensureSchema(this.db));
+  }
+
+  /** Runs a write, turning a full disk into the error that names the fix. */
+  private async guard<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      throw storeError(this.db.path, error);
+    }
   }
 
   beginRun(start: RunStart): Promise<number> {
-    return this.db.transaction(async () => {
-      // Only one process writes this file (DuckDB's lock): a run still `running` died.
-      await this.db.run(
-        `UPDATE main.sync_runs SET status = 'interrupted' WHERE status = 'running'`,
-      );
-      const runId = Number(
-        await this.db.scalar<number>(`SELECT coalesce(max(run_id), 0) + 1 FROM main.sync_runs`),
-      );
-      await this.db.run(
-        `INSERT INTO main.sync_runs (run_id, started_at, status, base_url, from_day, to_day, requests, retries, rate_limited, rows_added, rejected)
+    return this.guard(() =>
+      this.db.transaction(async () => {
+        // Only one process writes this file (DuckDB's lock): a run still `running` died.
+        await this.db.run(
+          `UPDATE main.sync_runs SET status = 'interrupted' WHERE status = 'running'`,
+        );
+        const runId = Number(
+          await this.db.scalar<number>(`SELECT coalesce(max(run_id), 0) + 1 FROM main.sync_runs`),
+        );
+        await this.db.run(
+          `INSERT INTO main.sync_runs (run_id, started_at, status, base_url, from_day, to_day, requests, retries, rate_limited, rows_added, rejected)
          VALUES ($1, $2::TIMESTAMPTZ, 'running', $3, $4::DATE, $5::DATE, 0, 0, 0, 0, 0)`,
-        [runId, iso(start.startedAt), start.baseUrl, start.from ?? null, start.to ?? null],
-      );
-      return runId;
-    });
+          [runId, iso(start.startedAt), start.baseUrl, start.from ?? null, start.to ?? null],
+        );
+        return runId;
+      }),
+    );
   }
 
   async endRun(runId: number, end: RunEnd): Promise<void> {
     const total = Object.values(end.rowsAdded).reduce((a, b) => a + (b ?? 0), 0);
-    await this.db.transaction(() =>
-      this.db.run(
-        `UPDATE main.sync_runs SET finished_at = now(), status = $2, requests = $3, retries = $4,
+    await this.guard(() =>
+      this.db.transaction(() =>
+        this.db.run(
+          `UPDATE main.sync_runs SET finished_at = $13::TIMESTAMPTZ, status = $2, requests = $3, retries = $4,
            rate_limited = $5, rows_added = $6, rows_added_by_table = $7,
            missing_generations = from_json($8, '["VARCHAR"]'), error = $9,
            warnings = from_json($10, '["VARCHAR"]'), rejected = $11, skipped = $12
          WHERE run_id = $1`,
-        [
-          runId,
-          end.status,
-          end.requests,
-          end.retries,
-          end.rateLimited,
-          total,
-          JSON.stringify(end.rowsAdded),
-          JSON.stringify(end.missingGenerations),
-          end.error ?? null,
-          JSON.stringify(end.warnings),
-          end.rejected,
-          JSON.stringify(end.skipped),
-        ],
+          [
+            runId,
+            end.status,
+            end.requests,
+            end.retries,
+            end.rateLimited,
+            total,
+            JSON.stringify(end.rowsAdded),
+            JSON.stringify(end.missingGenerations),
+            end.error ?? null,
+            JSON.stringify(end.warnings),
+            end.rejected,
+            JSON.stringify(end.skipped),
+            iso(end.finishedAt),
+          ],
+        ),
       ),
     );
   }
 
-  async assets(): Promise<AssetState[]> {
+  async assets(openCutoff: number): Promise<AssetState[]> {
     const rows = await this.db.exclusive(() =>
       this.db.rows<{
         type: 'video' | 'live_stream';
@@ -99,7 +123,8 @@ export class DuckDBDestination implements Destination {
         synced_from: string | null;
         synced_through: string | null;
         open_since: string | null;
-      }>(`
+      }>(
+        `
         WITH assets AS (
           SELECT 'video' AS type, video_id AS id, title, coalesce(created_at, published_at) AS created
           FROM main.videos WHERE gone_at IS NULL
@@ -108,7 +133,8 @@ export class DuckDBDestination implements Destination {
         ),
         open_sessions AS (
           SELECT asset_type, asset_id, min(loaded_at) AS since FROM main.sessions
-          WHERE ended_at IS NULL AND gone_at IS NULL AND source = 'api' GROUP BY ALL
+          WHERE ended_at IS NULL AND loaded_at >= $1::TIMESTAMPTZ AND gone_at IS NULL
+            AND source = 'api' GROUP BY ALL
         )
         SELECT a.type, a.id, a.title, strftime(a.created, '%Y-%m-%d') AS created,
           strftime(c.synced_from, '%Y-%m-%d') AS synced_from,
@@ -117,7 +143,9 @@ export class DuckDBDestination implements Destination {
         FROM assets a
         LEFT JOIN viewership.asset_checkpoints c ON c.asset_type = a.type AND c.asset_id = a.id
         LEFT JOIN open_sessions o ON o.asset_type = a.type AND o.asset_id = a.id
-        ORDER BY a.type DESC, a.id`),
+        ORDER BY a.type DESC, a.id`,
+        [iso(openCutoff)],
+      ),
     );
     return rows.map((r) => ({
       type: r.type,
@@ -140,21 +168,31 @@ export class DuckDBDestination implements Destination {
     );
   }
 
-  async pendingSessions(after: string, limit: number): Promise<PendingSession[]> {
+  async pendingSessions(
+    after: string,
+    limit: number,
+    openCutoff: number,
+  ): Promise<PendingSession[]> {
     const rows = await this.db.exclusive(() =>
       this.db.rows<{ session_id: string; ended: boolean }>(
-        `SELECT s.session_id, s.ended_at IS NOT NULL AS ended ${PENDING} AND s.session_id > $1
+        `SELECT s.session_id,
+           s.ended_at IS NOT NULL OR coalesce(s.loaded_at < $2::TIMESTAMPTZ, true) AS ended
+         ${PENDING} AND s.session_id > $1
          ORDER BY s.session_id LIMIT ${Math.floor(limit)}`,
-        [after],
+        [after, iso(openCutoff)],
       ),
     );
     return rows.map((r) => ({ sessionId: r.session_id, ended: r.ended }));
   }
 
-  async countPendingSessions(): Promise<number> {
-    return Number(
-      await this.db.exclusive(() => this.db.scalar<bigint>(`SELECT count(*) ${PENDING}`)),
+  async sessionCounts(): Promise<{ pending: number; final: number }> {
+    const [row] = await this.db.exclusive(() =>
+      this.db.rows<{ pending: bigint; final: bigint }>(
+        `SELECT (SELECT count(*) ${PENDING}) AS pending,
+                (SELECT count(*) FROM viewership.session_checkpoints WHERE final) AS final`,
+      ),
     );
+    return { pending: Number(row?.pending ?? 0), final: Number(row?.final ?? 0) };
   }
 
   async finalMetricDays(first: Day, last: Day): Promise<Set<Day>> {
@@ -185,25 +223,28 @@ export class DuckDBDestination implements Destination {
   }
 
   commit(batch: LoadBatch): Promise<RowsAdded> {
-    return this.db.transaction(async () => {
-      const added: RowsAdded = {};
-      for (const table of LOAD_ORDER) {
-        const rows = batch.rows.get(table);
-        if (!rows || rows.length === 0) continue;
-        const n = await this.loader(table).load(rows);
-        if (table in TABLES) added[table as TableName] = (added[table as TableName] ?? 0) + n;
-      }
-      for (const mark of batch.marks) await this.apply(mark);
-      return added;
-    });
+    return this.guard(() =>
+      this.db.transaction(async () => {
+        const added: RowsAdded = {};
+        for (const table of LOAD_ORDER) {
+          const rows = batch.rows.get(table);
+          if (!rows || rows.length === 0) continue;
+          const n = await this.loader(table).load(rows);
+          if (table in TABLES) added[table as TableName] = (added[table as TableName] ?? 0) + n;
+        }
+        for (const mark of batch.marks) await this.apply(mark);
+        return added;
+      }),
+    );
   }
 
   private async apply(mark: Mark): Promise<void> {
     switch (mark.kind) {
       case 'listing-complete':
         return this.db.run(
+          // Not stamped by this run's listing (a clock set back must not hide anything).
           `UPDATE main.${mark.table} SET gone_at = $1::TIMESTAMPTZ
-           WHERE last_seen_at < $1::TIMESTAMPTZ AND gone_at IS NULL`,
+           WHERE last_seen_at <> $1::TIMESTAMPTZ AND gone_at IS NULL`,
           [iso(mark.at)],
         );
       case 'asset-gone': {

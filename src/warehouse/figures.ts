@@ -19,9 +19,10 @@
 import type { Row } from './schema.js';
 
 export interface FigureEvent {
-  type: string;
-  /** Microseconds since the epoch. */
-  emittedAt: bigint;
+  /** Null when the API sent none: the event counts, and changes nothing else. */
+  type: string | null;
+  /** Microseconds since the epoch; null when unknown (a stretch it ends cannot be counted). */
+  emittedAt: bigint | null;
   at: number | null;
   from: number | null;
   to: number | null;
@@ -45,7 +46,7 @@ export class SessionFigures {
   private maxPosition: number | null = null;
   /** The open stretch: where and when it started (position null: it cannot be counted). */
   private stretchPosition: number | null = null;
-  private stretchAt = 0n;
+  private stretchAt: bigint | null = null;
   private playing = false;
   /** Counted stretches as [start, end) pairs, flat. */
   private spans: number[] = [];
@@ -57,7 +58,7 @@ export class SessionFigures {
     this.position(event.at);
     this.position(event.from);
     this.position(event.to);
-    const type = event.type;
+    const type = event.type ?? '';
     if (type === 'play' || type === 'resume') {
       if (type === 'play') this.playCount++;
       else this.resumeCount++;
@@ -102,14 +103,20 @@ export class SessionFigures {
     if (p !== null && (this.maxPosition === null || p > this.maxPosition)) this.maxPosition = p;
   }
 
-  private start(position: number | null, at: bigint): void {
+  private start(position: number | null, at: bigint | null): void {
     this.playing = true;
     this.stretchPosition = position;
     this.stretchAt = at;
   }
 
-  private close(position: number | null, at: bigint): void {
-    if (this.playing && this.stretchPosition !== null && position !== null) {
+  private close(position: number | null, at: bigint | null): void {
+    if (
+      this.playing &&
+      this.stretchPosition !== null &&
+      position !== null &&
+      this.stretchAt !== null &&
+      at !== null
+    ) {
       const played = Math.max(0, position - this.stretchPosition);
       const elapsed = Math.max(0, Number(at - this.stretchAt) / 1e6);
       const counted = Math.min(played, elapsed);

@@ -36,6 +36,8 @@ export const STRATEGIES: Partial<Record<LoadedTable, Strategy>> = {
   videos: { kind: 'upsert', preserve: ['first_seen_at'] },
   live_streams: { kind: 'upsert', preserve: ['first_seen_at'] },
   players: { kind: 'upsert', preserve: ['first_seen_at'] },
+  // A session is gone for good once its own route answered 404, even if a listing names it again.
+  sessions: { kind: 'upsert', preserve: ['gone_at'] },
   session_events: { kind: 'replace-from', by: 'session_id', from: 'seq' },
   watch_spans: { kind: 'replace', by: ['session_id'] },
   // A refetched day's breakdown replaces the stored one, so a dimension value that vanished goes too.

@@ -35,8 +35,11 @@ const MIGRATIONS: Migration[] = [
       // A view depends on sessions: DuckDB alters a table only once nothing depends on it.
       await db.run('DROP VIEW IF EXISTS main.master');
       await db.run('ALTER TABLE main.sessions ALTER COLUMN loaded_at DROP NOT NULL');
-      await db.run(`ALTER TABLE main.sessions ADD COLUMN source VARCHAR`);
-      await db.run(`UPDATE main.sessions SET source = 'api'`);
+      await db.run('ALTER TABLE main.session_events ALTER COLUMN type DROP NOT NULL');
+      await db.run('ALTER TABLE main.session_events ALTER COLUMN emitted_at DROP NOT NULL');
+      // Every session so far came from the API. (An UPDATE after an ALTER in one transaction is
+      // refused by DuckDB, so the default fills them.)
+      await db.run(`ALTER TABLE main.sessions ADD COLUMN source VARCHAR DEFAULT 'api'`);
       await db.run('ALTER TABLE main.sessions ADD COLUMN gone_at TIMESTAMPTZ');
       await db.run('ALTER TABLE main.sync_runs ADD COLUMN warnings VARCHAR[]');
       await db.run('ALTER TABLE main.sync_runs ADD COLUMN rejected BIGINT');

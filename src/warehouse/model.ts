@@ -74,8 +74,8 @@ export async function recomputeFigures(db: Warehouse, sessionsPerRound = 2000): 
     const last = ids.at(-1)!.session_id;
     const events = await db.rows<{
       session_id: string;
-      type: string;
-      emitted_at: bigint;
+      type: string | null;
+      emitted_at: bigint | null;
       at_position: number | null;
       from_position: number | null;
       to_position: number | null;
@@ -100,7 +100,7 @@ export async function recomputeFigures(db: Warehouse, sessionsPerRound = 2000): 
       }
       figures.add({
         type: e.type,
-        emittedAt: BigInt(e.emitted_at),
+        emittedAt: e.emitted_at === null ? null : BigInt(e.emitted_at),
         at: e.at_position,
         from: e.from_position,
         to: e.to_position,

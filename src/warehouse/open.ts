@@ -65,6 +65,8 @@ export interface ReadOptions {
   tables?: readonly StoredName[];
   /** PostgreSQL: copy `raw` columns too (default true). */
   raw?: boolean;
+  /** DuckDB: the user's SQL runs there, with no file access (see connection.ts). */
+  sandbox?: boolean;
 }
 
 /**
@@ -79,7 +81,11 @@ export async function withReadableWarehouse<T>(
 ): Promise<T> {
   if (!isPostgresUrl(db)) {
     noSchemaForFiles(db, options.schema);
-    const warehouse = await Warehouse.open(db, { readOnly: true, lockWaitMs: 2000 });
+    const warehouse = await Warehouse.open(db, {
+      readOnly: true,
+      lockWaitMs: 2000,
+      sandbox: options.sandbox ?? false,
+    });
     try {
       await assertWarehouse(warehouse);
       return await work(warehouse);
@@ -117,5 +123,7 @@ export async function queryWarehouse(
     const { runPgQuery } = await import('./postgres/query.js');
     return runPgQuery(db, schema, sql, format);
   }
-  return withReadableWarehouse(db, { schema }, (warehouse) => runQuery(warehouse, sql, format));
+  return withReadableWarehouse(db, { schema, sandbox: true }, (warehouse) =>
+    runQuery(warehouse, sql, format),
+  );
 }

@@ -2,7 +2,9 @@
  * `query`: any SQL on a read-only connection, printed as an aligned table, CSV or JSON.
  * DuckDB refuses writes on a read-only database; that refusal and SQL errors become usage errors.
  */
+import type { DuckDBType } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
+import { printable } from '../text.js';
 import type { Warehouse } from './connection.js';
 
 export const QUERY_FORMATS = ['table', 'csv', 'json'] as const;
@@ -28,6 +30,23 @@ function textValue(value: unknown): unknown {
   return String(value);
 }
 
+/**
+ * JSON values as a program reading them expects: integers and decimals as numbers (as text only
+ * past 2^53, where a number would lose digits), timestamps in ISO 8601 (UTC with `Z`).
+ */
+function jsonValue(type: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (/^(U?(BIG|HUGE|TINY|SMALL)?INT(EGER)?|DECIMAL)/.test(type)) {
+    const n = Number(value);
+    return Number.isFinite(n) && (!/INT/.test(type) || Number.isSafeInteger(n)) ? n : value;
+  }
+  if (type === 'TIMESTAMP WITH TIME ZONE') {
+    return value.replace(' ', 'T').replace(/\+00(:00)?$/, 'Z');
+  }
+  if (type.startsWith('TIMESTAMP')) return value.replace(' ', 'T');
+  return value;
+}
+
 export async function runQuery(
   db: Warehouse,
   sql: string,
@@ -35,21 +54,30 @@ export async function runQuery(
 ): Promise<QueryResult> {
   try {
     const reader = await db.connection.runAndReadAll(sql);
+    const types = reader.columnTypes().map((t: DuckDBType) => t.toString());
     const rows =
       format === 'json'
-        ? (reader.getRowsJson() as unknown[][])
+        ? (reader.getRowsJson() as unknown[][]).map((row) =>
+            row.map((value, i) => jsonValue(types[i]!, value)),
+          )
         : reader.getRows().map((row) => row.map(textValue));
     return { columns: reader.deduplicatedColumnNames(), rows };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+    if (/file system operations are disabled|external access/i.test(message)) {
+      throw new UsageError(
+        'query reads the warehouse and nothing else: it reads and writes no file, and installs no extension',
+        'Use viewership export to write a table to a file.',
+      );
+    }
     if (/read-only mode/i.test(message)) {
       throw new UsageError(
         'query runs on a read-only connection: the warehouse cannot be changed from here',
-        'Use SELECT (and COPY … TO for files).',
+        'Use SELECT; to write files, use viewership export.',
       );
     }
     throw new UsageError(
-      message,
+      printable(message),
       'Check the SQL; `viewership query "SHOW TABLES"` lists the tables.',
     );
   }
@@ -83,7 +111,7 @@ export function formatResult(result: QueryResult, format: QueryFormat): string {
   }
   const text = result.rows.map((row) =>
     row.map((v) => {
-      const s = v === null ? 'NULL' : cell(v).replace(/\s+/g, ' ');
+      const s = v === null ? 'NULL' : printable(cell(v).replace(/[ \t\r\n]+/g, ' '));
       return s.length > MAX_CELL ? `${s.slice(0, MAX_CELL - 1)}…` : s;
     }),
   );

@@ -171,8 +171,9 @@ export const TABLES = {
     columns: [
       col('session_id', 'VARCHAR', true),
       col('seq', 'INTEGER', true),
-      col('type', 'VARCHAR', true),
-      col('emitted_at', 'TIMESTAMPTZ', true),
+      // Neither is required by the spec: an event the API sends without them is kept.
+      col('type', 'VARCHAR'),
+      col('emitted_at', 'TIMESTAMPTZ'),
       col('at_position', 'DOUBLE'),
       col('from_position', 'DOUBLE'),
       col('to_position', 'DOUBLE'),

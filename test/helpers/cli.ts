@@ -12,12 +12,26 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface CliOptions {
+  /** The folder it runs in (the default --db is relative to it). */
+  cwd?: string;
+  /** What it reads on stdin. */
+  input?: string;
+}
+
 /** Starts the real CLI (the built bundle) as a child process. */
-export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: CliOptions = {},
+): ChildProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, NO_COLOR: '1', APIVIDEO_API_KEY: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
   });
+  if (options.input !== undefined) child.stdin!.end(options.input);
+  return child;
 }
 
 export function finished(child: ChildProcess): Promise<CliResult> {
@@ -31,8 +45,12 @@ export function finished(child: ChildProcess): Promise<CliResult> {
   });
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return finished(startCli(args, env));
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: CliOptions = {},
+): Promise<CliResult> {
+  return finished(startCli(args, env, options));
 }
 
 export function tempDir(prefix = 'viewership-test-'): string {

@@ -54,7 +54,7 @@ describe('usage errors exit 2', () => {
     [
       'a bad --concurrency',
       ['sync', '--concurrency', 'lots'],
-      /--concurrency lots is not a whole number/,
+      /--concurrency "lots" is not a whole number/,
     ],
   ])('sync with %s', async (_, args, ...patterns) => {
     const db = join(dir, 'usage.duckdb');

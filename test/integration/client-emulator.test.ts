@@ -36,7 +36,8 @@ afterAll(() => emulator.close());
 
 async function all<T>(pages: AsyncIterable<Page<T>>): Promise<T[]> {
   const items: T[] = [];
-  for await (const page of pages) items.push(...page.items);
+  // As sent: the truth holds the API's objects, not the client's readings of them.
+  for await (const page of pages) items.push(...page.entries.map((e) => e.raw as T));
   return items;
 }
 

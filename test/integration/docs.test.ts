@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { connect, type PgConnection } from '../../src/warehouse/postgres/connection.js';
 import { pgTarget } from '../../src/warehouse/postgres/target.js';
 import { BIN, runCli, tempDir } from '../helpers/cli.js';
@@ -123,7 +123,6 @@ const PYTHON = ['/usr/bin/python3', 'python3'].find(
   (p) =>
     spawnSync(p, ['-c', 'import pandas, psycopg2, nbconvert, nbclient, ipykernel']).status === 0,
 );
-const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 
 /** An example's SQL, on the test's schema, with Grafana's macros as plain SQL. */
 function runnableSql(code: string, schema: string): string {
@@ -135,14 +134,14 @@ function runnableSql(code: string, schema: string): string {
 }
 
 describe.skipIf(!PG_URL)('reading (docs/reading.md, docs/postgres.md) on the demo account', () => {
-  let emulator: RunningEmulator;
+  let emulator: PinnedEmulator;
   const pg = warehouse(dir, 'demo', 'postgres');
   const schema = pg.schema!;
   let db: PgConnection;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ preset: 'demo', seed: 1, now: NOW });
-    const env = { APIVIDEO_API_KEY: emulator.apiKey };
+    emulator = await pinnedEmulator({ preset: 'demo', seed: 1 });
+    const env = emulator.env;
     const runs = await Promise.all([
       runCli(['sync', '--base-url', emulator.url, ...pg.args], env),
       runCli(['sync', '--base-url', emulator.url, '--db', join(dir, 'viewership.duckdb')], env),

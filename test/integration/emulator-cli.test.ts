@@ -87,6 +87,79 @@ describe('viewership emulator', () => {
     expect((await done).code).toBe(0);
   });
 
+  it('gives byte-identical answers in two processes with the same seed, --now and --variance', async () => {
+    const flags = [
+      '--preset',
+      'small',
+      '--seed',
+      '9',
+      '--now',
+      '2025-05-28T19:30:00Z',
+      '--variance',
+    ];
+    const [a, b] = await Promise.all([serve(flags), serve(flags)]);
+    try {
+      expect(b.apiKey).toBe(a.apiKey);
+      const request = async (url: string, path: string, init: RequestInit = {}) => {
+        const res = await fetch(url + path, init);
+        return `${res.status} ${res.headers.get('content-type')}\n${await res.text()}`;
+      };
+      /** The same requests, in the same order, to one emulator: every answer as text. */
+      const session = async (url: string) => {
+        const answers: string[] = [];
+        const login = await request(url, '/auth/api-key', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ apiKey: a.apiKey }),
+        });
+        answers.push(login);
+        const token = JSON.parse(login.slice(login.indexOf('\n') + 1)).access_token as string;
+        const headers = { authorization: `Bearer ${token}` };
+        const get = async (path: string) => {
+          const answer = await request(url, path, { headers });
+          answers.push(`${path}\n${answer}`);
+          return JSON.parse(answer.slice(answer.indexOf('\n') + 1)) as Record<string, unknown>;
+        };
+        const truth = (await get('/__emulator/truth')) as {
+          variance: { vanishingAssets: Array<{ assetId: string }> };
+        };
+        const videos = (await get('/videos?pageSize=100')).data as Array<{ videoId: string }>;
+        await get('/live-streams');
+        await get('/players?pageSize=2&currentPage=2');
+        const period = 'period=2025-03-29/2025-05-28';
+        for (const v of videos.slice(0, 6)) {
+          const list = await get(`/analytics/videos/${v.videoId}?${period}&pageSize=50`);
+          for (const s of (list.data as Array<{ session: { sessionId?: string } }>).slice(0, 8))
+            if (s.session.sessionId) await get(`/analytics/sessions/${s.session.sessionId}/events`);
+        }
+        const vanishing = truth.variance.vanishingAssets[0]!.assetId;
+        await get(`/analytics/videos/${vanishing}?${period}&pageSize=3`);
+        await get(`/analytics/videos/${vanishing}?${period}&pageSize=3&currentPage=2`);
+        await get('/__emulator/truth/sessions?offset=0&limit=50&events=1');
+        for (const path of [
+          '/data/metrics/play/count',
+          '/data/metrics/watch-time/average?from=2025-05-01T00:00:00Z',
+          '/data/buckets/impression/country?pageSize=100',
+          '/data/buckets/play/referrer',
+          '/data/timeseries/view?interval=day&from=2025-05-01T00:00:00Z',
+          '/data/timeseries/ccv-peak',
+          '/data/metrics/nope/count',
+          '/videos/vinope',
+          '/videos?pageSize=101',
+        ])
+          await get(path);
+        return answers;
+      };
+      const [first, second] = [await session(a.url), await session(b.url)];
+      expect(first.length).toBeGreaterThan(30);
+      first.forEach((answer, i) => expect(second[i]).toBe(answer));
+    } finally {
+      a.child.kill('SIGTERM');
+      b.child.kill('SIGTERM');
+      await Promise.all([a.done, b.done]);
+    }
+  });
+
   it('exits 2 with a plain message on a bad flag', async () => {
     const result = await runCli(['emulator', '--preset', 'huge']);
     expect(result.code).toBe(2);

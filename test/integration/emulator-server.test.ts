@@ -38,8 +38,9 @@ describe('emulator over real sockets', () => {
       const res = await fetch(run.url + next, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/json');
-      const page = pageSchema(item).parse(await res.json());
-      out.push(...page.data);
+      const body = await res.json();
+      const page = pageSchema(item).parse(body);
+      out.push(...(body as { data: Array<z.infer<T>> }).data);
       next = page.pagination.links.find((l) => l.rel === 'next')?.uri;
     }
     return out;

@@ -3,18 +3,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import duckdb from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-let emulator: RunningEmulator;
+let emulator: PinnedEmulator;
 const dir = tempDir();
 const db = join(dir, 'w.duckdb');
 
 beforeAll(async () => {
-  emulator = await startEmulator({ preset: 'tiny', seed: 12 });
-  const r = await runCli(['sync', '--base-url', emulator.url, '--db', db], {
-    APIVIDEO_API_KEY: emulator.apiKey,
-  });
+  emulator = await pinnedEmulator({ preset: 'tiny', seed: 12 });
+  const r = await runCli(['sync', '--base-url', emulator.url, '--db', db], emulator.env);
   expect(r.code).toBe(0);
 });
 afterAll(() => emulator.close());
@@ -76,7 +74,10 @@ describe('export', () => {
       db,
     ]);
     expect(r.code).toBe(0);
-    const days = readdirSync(out).sort();
+    const written = readdirSync(out).sort();
+    // Beside the partitions, the manifest that lets the next export replace only them.
+    expect(written).toContain('.viewership-export.json');
+    const days = written.filter((f) => f !== '.viewership-export.json');
     expect(days.length).toBeGreaterThan(5);
     expect(days.every((d) => /^day=\d{4}-\d{2}-\d{2}$/.test(d))).toBe(true);
     expect(

@@ -4,27 +4,22 @@
  * in every session row.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { NOW, pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { skipWithoutDestination, warehouse, type TestWarehouse } from '../helpers/destinations.js';
 import { compareWithTruth } from '../helpers/truth.js';
+import { skipWithoutDestination, warehouse, type TestWarehouse } from '../helpers/destinations.js';
 
 skipWithoutDestination();
-/** The emulator's clock, pinned: the same account whichever destination a run writes to. */
-const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 
 const dir = tempDir();
-const running: RunningEmulator[] = [];
+const running: PinnedEmulator[] = [];
 afterAll(async () => {
   await Promise.all(running.map((e) => e.close()));
 });
 
-async function sync(e: RunningEmulator, db: TestWarehouse, ...extra: string[]) {
-  const r = await runCli(['sync', '--base-url', e.url, ...db.args, ...extra], {
-    APIVIDEO_API_KEY: e.apiKey,
-  });
-  return r;
+async function sync(e: PinnedEmulator, db: TestWarehouse, ...extra: string[]) {
+  return runCli(['sync', '--base-url', e.url, ...db.args, ...extra], e.env);
 }
 
 async function read<T>(db: TestWarehouse, sql: string): Promise<T[]> {
@@ -38,11 +33,11 @@ async function read<T>(db: TestWarehouse, sql: string): Promise<T[]> {
 
 describe('accounts without every API generation', () => {
   it('names a missing raw-statistics API, syncs the rest and exits 0', async () => {
-    const e = await startEmulator({
+    const e = await pinnedEmulator({
       preset: 'tiny',
       seed: 8,
-      now: NOW,
       generations: { raw: false },
+      variance: true,
     });
     running.push(e);
     const db = warehouse(dir, 'no-raw');
@@ -65,11 +60,11 @@ describe('accounts without every API generation', () => {
   });
 
   it('names a missing Analytics API and still mirrors every session', async () => {
-    const e = await startEmulator({
+    const e = await pinnedEmulator({
       preset: 'tiny',
       seed: 8,
-      now: NOW,
       generations: { analytics: false },
+      variance: true,
     });
     running.push(e);
     const db = warehouse(dir, 'no-analytics');
@@ -82,7 +77,7 @@ describe('accounts without every API generation', () => {
 
 describe('an account that changes between syncs', () => {
   it('marks a deleted video gone, keeps its sessions, and renames a renamed one everywhere', async () => {
-    const e = await startEmulator({ preset: 'tiny', seed: 9, now: NOW });
+    const e = await pinnedEmulator({ preset: 'tiny', seed: 9 });
     running.push(e);
     const db = warehouse(dir, 'changes');
     expect((await sync(e, db)).code).toBe(0);
@@ -93,6 +88,9 @@ describe('an account that changes between syncs', () => {
     );
     e.emulator.removeAsset(gone!.video_id);
     e.emulator.renameAsset(renamed!.video_id, 'A brand new <title>');
+    // An hour later, for the account and for the sync.
+    e.emulator.clock.advance(3_600_000);
+    e.env.VIEWERSHIP_NOW = new Date(NOW + 3_600_000).toISOString();
     expect((await sync(e, db)).code).toBe(0);
 
     const videos = await read<{ video_id: string; title: string; gone: boolean }>(

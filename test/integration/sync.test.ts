@@ -4,25 +4,25 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NOW, pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { skipWithoutDestination, warehouse, type TestWarehouse } from '../helpers/destinations.js';
 import { compareWithTruth } from '../helpers/truth.js';
+import { skipWithoutDestination, warehouse, type TestWarehouse } from '../helpers/destinations.js';
 
 skipWithoutDestination();
-/** The emulator's clock, pinned: the same account whichever destination a run writes to. */
-const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 
-let emulator: RunningEmulator;
+let emulator: PinnedEmulator;
 let dir: string;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ preset: 'small', seed: 7, now: NOW });
+// A fresh emulator for each test: under variance, assets vanish once per emulator.
+beforeEach(async () => {
+  // Variance on: the emulator answers anything the specs allow, as a real account may.
+  emulator = await pinnedEmulator({ preset: 'small', seed: 7, variance: true });
   dir = tempDir();
 });
-afterAll(() => emulator.close());
+afterEach(() => emulator.close());
 
 const syncArgs = (db: TestWarehouse, ...extra: string[]) => [
   'sync',
@@ -36,14 +36,13 @@ describe('sync against the emulator', () => {
   it('mirrors the whole account: every table equals the ground truth', async () => {
     const db = warehouse(dir, 'full');
     const raw = join(dir, 'raw');
-    const result = await runCli(syncArgs(db, '--raw-dir', raw, '--json'), {
-      APIVIDEO_API_KEY: emulator.apiKey,
-    });
+    const result = await runCli(syncArgs(db, '--raw-dir', raw, '--json'), emulator.env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ status: 'succeeded', missingGenerations: [], rateLimited: 0 });
-    expect(summary.rowsAdded.sessions).toBe(emulator.emulator.truth.sessionCount());
+    const learnable = [...emulator.emulator.truth.sessions()].filter((s) => s.listed && s.readable);
+    expect(summary.rowsAdded.sessions).toBe(learnable.length);
     const local = await db.local();
     expect(await compareWithTruth(local, emulator.emulator.truth)).toEqual([]);
 
@@ -60,7 +59,11 @@ describe('sync against the emulator', () => {
       ]),
     );
     const videos = JSON.parse(readFileSync(join(raw, 'videos.json'), 'utf8'));
-    expect(videos).toHaveLength(emulator.emulator.truth.videos().length);
+    // The listing as read, before a video vanished mid-run.
+    const vanished = emulator.emulator.truth
+      .variance()
+      .vanishingAssets.filter((v) => v.vanished && v.assetType === 'video').length;
+    expect(videos).toHaveLength(emulator.emulator.truth.videos().length + vanished);
     for (const file of [...files.map((f) => join(raw, f)), local]) {
       expect(readFileSync(file).includes(emulator.apiKey), file).toBe(false);
     }
@@ -84,7 +87,7 @@ describe('sync against the emulator', () => {
 
   it('a second run adds nothing and asks no ended session for its events', async () => {
     const db = warehouse(dir, 'twice');
-    const env = { APIVIDEO_API_KEY: emulator.apiKey };
+    const env = emulator.env;
     expect((await runCli(syncArgs(db), env)).code).toBe(0);
     emulator.emulator.stats.reset();
     const second = await runCli(syncArgs(db, '--json'), env);
@@ -108,32 +111,46 @@ describe('sync against the emulator', () => {
 describe('sessions still open', () => {
   it('fetches their events again until they end, then never again', async () => {
     // A busy account (about 40 sessions an hour) observed a day ago, so some sessions are open.
-    const busy = await startEmulator({
+    const busy = await pinnedEmulator({
       seed: 11,
       videos: 12,
       liveStreams: 3,
       players: 2,
       sessions: 3000,
       historyDays: 3,
-      now: Date.now() - 86_400_000,
+      variance: true,
     });
     try {
       const db = warehouse(dir, 'open');
-      const env = { APIVIDEO_API_KEY: busy.apiKey };
+      const env = busy.env;
       const truth = busy.emulator.truth;
       expect(
         (await runCli(['sync', '--base-url', busy.url, ...db.args, '--no-metrics'], env)).code,
       ).toBe(0);
       const before = [...truth.sessions()];
-      const open = new Set(before.filter((s) => s.endedAtMs === null).map((s) => s.sessionId));
+      // Open as the client sees it: sent without an end, loaded in the last two days (older
+      // sessions without an end are over: see SESSION_OPEN_AT_MOST_MS).
+      const seenOpen = (s: (typeof before)[number]) => {
+        const session = (s.api as { session: { endedAt?: string; loadedAt?: string } }).session;
+        return (
+          s.listed &&
+          s.readable &&
+          !s.eventsGone &&
+          !session.endedAt &&
+          session.loadedAt !== undefined &&
+          s.loadedAtMs >= NOW - 2 * 86_400_000
+        );
+      };
+      const open = new Set(before.filter(seenOpen).map((s) => s.sessionId));
       const known = new Set(before.map((s) => s.sessionId));
       expect(open.size).toBeGreaterThan(0);
       expect(await compareWithTruth(await db.local(), truth)).toEqual([]);
 
       busy.emulator.clock.advance(2 * 3_600_000);
       busy.emulator.stats.reset();
+      const later = { ...env, VIEWERSHIP_NOW: new Date(NOW + 2 * 3_600_000).toISOString() };
       expect(
-        (await runCli(['sync', '--base-url', busy.url, ...db.args, '--no-metrics'], env)).code,
+        (await runCli(['sync', '--base-url', busy.url, ...db.args, '--no-metrics'], later)).code,
       ).toBe(0);
       const asked = new Set(busy.emulator.stats.eventRequestsBySession.keys());
       // Every session open before was asked again…

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiVideoClient } from '../../src/api/client.js';
-import { AuthenticationError } from '../../src/api/errors.js';
+import { AuthenticationError, UnauthorizedError } from '../../src/api/errors.js';
 import { fakeTransport, listBody, tokenBody } from '../helpers/fake-transport.js';
 
 const KEY = 'secret-key-DO-NOT-LEAK-1234567890';
@@ -10,6 +10,7 @@ const KEY = 'secret-key-DO-NOT-LEAK-1234567890';
 function api(options: { ttl?: number; rejectRefresh?: boolean } = {}) {
   let issued = 0;
   let valid = new Set<string>();
+  let refuseAll = false;
   const videos = Array.from({ length: 7 }, (_, i) => ({ videoId: `vi${i}`, title: `v${i}` }));
   const fake = fakeTransport((req, url) => {
     if (url.pathname === '/auth/api-key') {
@@ -30,7 +31,7 @@ function api(options: { ttl?: number; rejectRefresh?: boolean } = {}) {
       valid = new Set([`Bearer access-${issued}`]);
       return { body: tokenBody(issued, options.ttl) };
     }
-    if (!valid.has(req.headers.authorization!))
+    if (refuseAll || !valid.has(req.headers.authorization!))
       return { status: 401, body: { title: 'Unauthorized' } };
     const page = Number(url.searchParams.get('currentPage'));
     return { body: listBody(videos, page, Number(url.searchParams.get('pageSize')), '/videos') };
@@ -38,13 +39,15 @@ function api(options: { ttl?: number; rejectRefresh?: boolean } = {}) {
   return {
     ...fake,
     expireAll: () => (valid = new Set()),
+    /** Tokens still issued, none of them accepted. */
+    refuseEverything: () => (refuseAll = true),
     count: (path: string) => fake.calls.filter((c) => new URL(c.url).pathname === path).length,
   };
 }
 
-async function collect<T>(pages: AsyncIterable<{ items: T[] }>): Promise<T[]> {
+async function collect<T>(pages: AsyncIterable<{ entries: Array<{ value: T }> }>): Promise<T[]> {
   const out: T[] = [];
-  for await (const page of pages) out.push(...page.items);
+  for await (const page of pages) out.push(...page.entries.map((e) => e.value));
   return out;
 }
 
@@ -113,6 +116,31 @@ describe('client authentication', () => {
     fake.expireAll();
     expect(await collect(client.videos())).toHaveLength(7);
     expect(fake.count('/auth/api-key')).toBe(2);
+  });
+
+  it('renews for a bounded time when requests keep being refused after good logins, then fails at run time', async () => {
+    const fake = api();
+    const client = new ApiVideoClient({
+      apiKey: KEY,
+      baseUrl: 'http://api.test',
+      transport: fake.transport,
+      unauthorizedWindowMs: 400,
+    });
+    await client.authenticate();
+    fake.refuseEverything();
+    const started = Date.now();
+    const errors = await Promise.all(
+      Array.from({ length: 10 }, () => collect(client.videos()).catch((e: unknown) => e)),
+    );
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(UnauthorizedError);
+      expect((error as UnauthorizedError).kind).toBe('runtime');
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    // One renewal at a time for every request in flight, spaced out: not one per refused request.
+    const logins = fake.count('/auth/api-key') + fake.count('/auth/refresh');
+    expect(logins).toBeGreaterThan(1);
+    expect(logins).toBeLessThanOrEqual(12);
   });
 
   it('reports a wrong key as an AuthenticationError (a usage error) without the key', async () => {

@@ -26,12 +26,14 @@ const basic = (handler: (url: URL) => FakeReply, extra: object = {}) => {
 
 async function drain<T>(pages: AsyncIterable<Page<T>>): Promise<T[]> {
   const items: T[] = [];
-  for await (const page of pages) items.push(...page.items);
+  for await (const page of pages) items.push(...page.entries.map((e) => e.value));
   return items;
 }
 
 const page = (n: number, total: number | undefined, next: boolean): Page<number> => ({
-  items: [n],
+  entries: [{ value: n, raw: n, index: 0 }],
+  rejects: [],
+  size: 1,
   pagination: { pagesTotal: total, links: next ? [{ rel: 'next', uri: '' }] : [] },
   body: {},
   request: { endpoint: 'GET /x', path: '/x', query: {} },
@@ -69,7 +71,7 @@ describe('paginate', () => {
     for await (const p of paginate(async (n) => (fetched.push(n), page(n, 100, true)), {
       prefetch: 3,
     })) {
-      if (p.items[0] === 2) break;
+      if (p.entries[0]?.value === 2) break;
     }
     expect(Math.max(...fetched)).toBeLessThanOrEqual(5);
   });
@@ -189,14 +191,45 @@ describe('client requests', () => {
     expect((error as Error).message).toBe('GET /videos kept failing (HTTP 500) after 3 attempts');
   });
 
-  it('rejects a body off the spec with the endpoint, the field and the value', async () => {
+  it('keeps an item without a field it cannot read, sets aside one it cannot key, keeps its page', async () => {
     const { client } = basic(() => ({
-      body: listBody([{ videoId: 'vi1', publishedAt: 'last tuesday' }], 1, 100, '/videos'),
+      body: listBody(
+        [{ videoId: 'vi1', publishedAt: 'last tuesday' }, { videoId: 'vi2' }, { title: 'no id' }],
+        1,
+        100,
+        '/videos',
+      ),
     }));
+    const pages = [];
+    for await (const page of client.videos()) pages.push(page);
+    expect(pages[0]!.entries.map((e) => [e.value.videoId, e.value.publishedAt])).toEqual([
+      ['vi1', undefined],
+      ['vi2', undefined],
+    ]);
+    expect(pages[0]!.entries[0]!.raw).toEqual({ videoId: 'vi1', publishedAt: 'last tuesday' });
+    expect(pages[0]!.rejects).toEqual([
+      {
+        index: 0,
+        reason:
+          'publishedAt: not a timestamp api.video uses (got "last tuesday"); the item is kept without it',
+        raw: { videoId: 'vi1', publishedAt: 'last tuesday' },
+        kept: true,
+      },
+      {
+        index: 2,
+        reason: 'videoId: Invalid input: expected string, received undefined (absent)',
+        raw: { title: 'no id' },
+        kept: false,
+      },
+    ]);
+  });
+
+  it('fails an answer whose envelope is off the spec with the endpoint, the field and the value', async () => {
+    const { client } = basic(() => ({ body: { data: 'none', pagination: {} } }));
     const error = await drain(client.videos()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseShapeError);
     expect((error as Error).message).toBe(
-      'GET /videos answered a body viewership does not understand: data[0].publishedAt: not a timestamp api.video uses (got "last tuesday")',
+      'GET /videos answered a body viewership does not understand: data: Invalid input: expected array, received string (got "none")',
     );
   });
 

@@ -60,6 +60,6 @@ describe('viewership report and serve on the command line', () => {
     expect(missing.stderr).toContain('there is no warehouse at');
     const port = await cli('serve', '--db', db, '--port', '99999');
     expect(port.code).toBe(2);
-    expect(port.stderr).toContain('--port 99999 is not a whole number from 0 to 65535');
+    expect(port.stderr).toContain('--port "99999" is not a whole number from 0 to 65535');
   });
 });

@@ -5,6 +5,8 @@ import {
   type EmulatorOptions,
   type RunningEmulator,
 } from '../../src/emulator/index.js';
+import { isLoopback } from '../../src/emulator/admin.js';
+import { DEFAULT_RATE_LIMIT } from '../../src/emulator/options.js';
 
 const NOW = Date.UTC(2025, 4, 28, 19, 30);
 const running: RunningEmulator[] = [];
@@ -89,7 +91,7 @@ describe('emulator access: authentication', () => {
     expect((await post(run, '/auth/refresh', { refreshToken: 'def50200nope' })).status).toBe(400);
   });
 
-  it('accepts HTTP Basic with the key as user name, and answers 401 with a JSON body otherwise', async () => {
+  it('accepts HTTP Basic with the key as user name, and answers 401 with a problem+json body otherwise', async () => {
     const run = await start({ apiKey: 'my-key' });
     expect(run.apiKey).toBe('my-key');
     expect(
@@ -104,13 +106,38 @@ describe('emulator access: authentication', () => {
     for (const headers of attempts) {
       const answer = await call(run, '/live-streams', { headers });
       expect(answer.status).toBe(401);
-      expect(answer.headers.get('content-type')).toBe('application/json');
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
       expect(answer.body).toMatchObject({ status: 401 });
     }
   });
 });
 
 describe('emulator access: rate limit', () => {
+  it('sends X-RateLimit-* with a default limit when none is set, on answers and errors alike', async () => {
+    const run = await start();
+    const headers = { authorization: basic(run.apiKey) };
+    const answers = [
+      await call(run, '/videos', { headers }),
+      await call(run, '/videos/vi-none', { headers }),
+      await call(run, '/videos?pageSize=101', { headers }),
+      await call(run, '/nope', { headers }),
+      await call(run, '/players'),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 404, 400, 404, 401]);
+    answers.forEach((a, i) => {
+      expect(a.headers.get('x-ratelimit-limit')).toBe(String(DEFAULT_RATE_LIMIT));
+      expect(a.headers.get('x-ratelimit-remaining')).toBe(String(DEFAULT_RATE_LIMIT - 1 - i));
+      expect(Number(a.headers.get('x-ratelimit-retry-after'))).toBeLessThanOrEqual(60);
+      expect(a.headers.get('content-type')).toBe(
+        a.status === 200 ? 'application/json' : 'application/problem+json',
+      );
+    });
+    const auth = await post(run, '/auth/api-key', { apiKey: 'wrong' });
+    expect(auth.status).toBe(400);
+    expect(auth.headers.get('content-type')).toBe('application/problem+json');
+    expect(auth.headers.get('x-ratelimit-limit')).toBeNull();
+  });
+
   it('sends X-RateLimit-* on every response and 429s past the limit; /auth is not limited', async () => {
     const run = await start({ rateLimit: { perMinute: 3, windowMs: 60_000 } });
     const headers = { authorization: basic(run.apiKey) };
@@ -261,6 +288,66 @@ describe('emulator access: generations, faults, latency, admin', () => {
     expect((await post(run, '/__emulator/clock', { nope: 1 })).status).toBe(400);
     run.emulator.stats.reset();
     expect(run.emulator.stats.requests).toBe(0);
+  });
+
+  it('removes and renames assets and hands out the ground truth through admin routes', async () => {
+    const run = await start({ variance: true, seed: 3 });
+    const headers = { authorization: basic(run.apiKey) };
+    const [video, other] = run.emulator.truth.videos() as Array<{ videoId: string }>;
+    expect((await post(run, `/__emulator/assets/${video!.videoId}/remove`, {})).body).toEqual({
+      removed: video!.videoId,
+    });
+    expect((await call(run, `/videos/${video!.videoId}`, { headers })).status).toBe(404);
+    const renamed = await post(run, `/__emulator/assets/${other!.videoId}/rename`, {
+      title: 'A new title',
+    });
+    expect(renamed.body).toEqual({ renamed: other!.videoId, title: 'A new title' });
+    expect((await call(run, `/videos/${other!.videoId}`, { headers })).body).toMatchObject({
+      title: 'A new title',
+    });
+    expect((await post(run, '/__emulator/assets/vi-nope/remove', {})).status).toBe(404);
+    expect((await post(run, `/__emulator/assets/${other!.videoId}/rename`, {})).status).toBe(400);
+
+    const truth = (await call(run, '/__emulator/truth')).body as Record<string, unknown>;
+    expect(truth).toMatchObject({
+      now: NOW,
+      sessions: run.emulator.truth.sessionCount(),
+      events: run.emulator.truth.eventCount(),
+      longSessionId: null,
+    });
+    expect(truth.videos).toEqual(run.emulator.truth.videos());
+    expect(JSON.stringify(truth.variance)).toBe(JSON.stringify(run.emulator.truth.variance()));
+
+    const expected = [...run.emulator.truth.sessions()];
+    const page = (await call(run, '/__emulator/truth/sessions?offset=10&limit=5&events=1')).body!;
+    expect(page).toMatchObject({ total: expected.length, offset: 10, limit: 5 });
+    const items = page.items as Array<Record<string, unknown>>;
+    expect(items.map((s) => s.sessionId)).toEqual(expected.slice(10, 15).map((s) => s.sessionId));
+    expect(items[0]).toMatchObject({
+      api: expected[10]!.api,
+      events: expected[10]!.events(),
+      stats: expected[10]!.stats(),
+      listed: expected[10]!.listed,
+      readable: expected[10]!.readable,
+      eventsGone: expected[10]!.eventsGone,
+      variations: expected[10]!.variations,
+    });
+    const one = await call(run, `/__emulator/truth/sessions/${expected[3]!.sessionId}`);
+    expect(one.body).toMatchObject({
+      sessionId: expected[3]!.sessionId,
+      events: expected[3]!.events(),
+    });
+    expect((await call(run, '/__emulator/truth/sessions/psNope')).status).toBe(404);
+    expect((await call(run, '/__emulator/nope')).status).toBe(404);
+    // None of this counts as API traffic.
+    expect(run.emulator.stats.requests).toBe(2);
+  });
+
+  it('answers admin routes only to this machine', () => {
+    for (const address of ['127.0.0.1', '127.0.0.53', '::1', '::ffff:127.0.0.1'])
+      expect(isLoopback(address)).toBe(true);
+    for (const address of ['10.0.0.2', '::ffff:192.168.1.4', '2001:db8::1', undefined, ''])
+      expect(isLoopback(address)).toBe(false);
   });
 
   it('lets real time pass with a live clock', async () => {

@@ -57,6 +57,18 @@ describe('viewership emulator flags', () => {
     });
   });
 
+  it('pins the clock with --now, as ISO 8601 or milliseconds, and turns on variance', () => {
+    const at = Date.UTC(2025, 4, 28, 19, 30);
+    for (const now of ['2025-05-28T19:30:00Z', '2025-05-28T21:30:00+02:00', String(at)])
+      expect(emulatorOptions({ ...defaults, now }).now).toBe(at);
+    expect(emulatorOptions({ ...defaults, now: '2025-05-28' }).now).toBe(Date.UTC(2025, 4, 28));
+    expect(emulatorOptions({ ...defaults, variance: true, longSession: '500000' })).toMatchObject({
+      variance: true,
+      longSession: { events: 500_000 },
+    });
+    expect(emulatorOptions(defaults)).not.toHaveProperty('variance');
+  });
+
   it('rejects bad values as usage errors', () => {
     const bad: Array<Partial<typeof defaults> & Record<string, string>> = [
       { port: 'x' },
@@ -73,6 +85,11 @@ describe('viewership emulator flags', () => {
       { generations: 'raw,v2' },
       { apiKey: ' ' },
       { host: '' },
+      { now: 'yesterday' },
+      { now: '2025-02-30T00:00:00Z' },
+      { now: '' },
+      { longSession: '1' },
+      { longSession: 'many' },
     ];
     for (const flags of bad)
       expect(() => emulatorOptions({ ...defaults, ...flags })).toThrow(UsageError);

@@ -9,17 +9,22 @@ import { UsageError } from '../../errors.js';
 import { PRESET_NAMES, isPresetName } from '../../emulator/presets.js';
 import type { SyncSnapshot } from '../../sync/bounded.js';
 import { untilStopped } from '../lifecycle.js';
-import { DB_HELP, integerOption, SCHEMA_HELP } from '../options.js';
+import { DB_HELP, integerOption, portOption, SCHEMA_HELP } from '../options.js';
 import { showProgress } from '../progress.js';
+import type { startDashboard as StartDashboard } from '../../dashboard/server.js';
+import { examples } from '../help.js';
 import { summaryLine } from './sync.js';
 
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .description('emulator + sync + serve in one command: the whole product, no account needed')
     .option('--db <file|url>', `the demo's warehouse: ${DB_HELP}`, 'viewership-demo.duckdb')
     .option('--schema <name>', SCHEMA_HELP)
-    .option('--port <n>', 'dashboard port (0 = any free port)', '8080')
+    .option(
+      '--port <n>',
+      'dashboard port (0 = any free port; default 8080, or a free one if it is taken)',
+    )
     .addOption(
       new Option('--preset <name>', 'size of the emulated account')
         .choices([...PRESET_NAMES])
@@ -33,7 +38,7 @@ export function registerDemo(program: Command): void {
     )
     .action(async (opts) => {
       if (!isPresetName(opts.preset)) throw new UsageError(`unknown preset ${opts.preset}`);
-      const port = integerOption(opts.port, '--port', 0, 65535);
+      const port = opts.port === undefined ? undefined : portOption(opts.port);
       const seed = integerOption(opts.seed, '--seed', 0);
       const every = integerOption(opts.every, '--every', 0);
       const { startEmulator } = await import('../../emulator/index.js');
@@ -57,14 +62,15 @@ export function registerDemo(program: Command): void {
           stop();
         }
       };
-      await sync(true);
-
-      const dashboard = await startDashboard({
-        db: opts.db,
-        schema: opts.schema,
-        port,
-        log: (line) => console.error(line),
-      });
+      let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+      try {
+        await sync(true);
+        dashboard = await startDashboardOnFreePort(startDashboard, opts.db, opts.schema, port);
+      } catch (error) {
+        // Nothing may keep the process alive once the demo cannot start.
+        await emulator.close();
+        throw error;
+      }
       console.log(`dashboard: ${dashboard.url}`);
       console.error('Open it in a browser; Ctrl-C stops the demo.');
 
@@ -85,4 +91,29 @@ export function registerDemo(program: Command): void {
         await Promise.all([dashboard.close(), emulator.close()]);
       });
     });
+  examples(command, [
+    ['npm run demo', 'the same, from a clone'],
+    ['viewership demo --preset small --port 0', 'a smaller account, any free port'],
+  ]);
+}
+
+/**
+ * The dashboard on `port`; without one, on 8080, or on any free port when 8080 is taken (said on
+ * stderr). A port the user asked for that is taken is an error naming it.
+ */
+async function startDashboardOnFreePort(
+  start: typeof StartDashboard,
+  db: string,
+  schema: string | undefined,
+  port: number | undefined,
+) {
+  const log = (line: string) => console.error(line);
+  try {
+    return await start({ db, schema, port: port ?? 8080, log });
+  } catch (error) {
+    if (port !== undefined || !/already in use/.test((error as Error).message)) throw error;
+    const dashboard = await start({ db, schema, port: 0, log });
+    console.error(`port 8080 is taken: the dashboard listens on port ${dashboard.port} instead`);
+    return dashboard;
+  }
 }

@@ -5,10 +5,12 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { EmulatorOptions } from '../../emulator/index.js';
+import { examples } from '../help.js';
 import { untilStopped } from '../lifecycle.js';
 import { integerOption } from '../options.js';
 import { DEFAULT_PRESET } from '../../emulator/options.js';
 import { isPresetName, PRESET_NAMES } from '../../emulator/presets.js';
+import { parseTimestamp } from '../../emulator/timestamps.js';
 
 interface Flags {
   port: string;
@@ -29,6 +31,9 @@ interface Flags {
   generations: string;
   apiKey?: string;
   liveClock?: boolean;
+  now?: string;
+  variance?: boolean;
+  longSession?: string;
 }
 
 const GENERATIONS = ['raw', 'analytics'] as const;
@@ -52,6 +57,20 @@ function fraction(flag: string, value: string | undefined): number | undefined {
     );
   }
   return r;
+}
+
+/** `--now`: milliseconds since the epoch, or an ISO 8601 date-time (a bare day is midnight UTC). */
+function instant(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) : parseTimestamp(text);
+  if (ms === undefined || !Number.isSafeInteger(ms)) {
+    throw new UsageError(
+      `--now ${JSON.stringify(value)} is neither an ISO 8601 time nor milliseconds`,
+      'e.g. --now 2025-05-28T19:30:00Z or --now 1748460600000',
+    );
+  }
+  return ms;
 }
 
 /** The emulator's options from the command line; bad values are usage errors. */
@@ -101,6 +120,12 @@ export function emulatorOptions(flags: Flags): EmulatorOptions & { port: number;
     generations: { raw: generations.includes('raw'), analytics: generations.includes('analytics') },
     apiKey: flags.apiKey,
     clock: flags.liveClock ? 'live' : 'frozen',
+    now: instant(flags.now),
+    variance: flags.variance ? true : undefined,
+    longSession:
+      flags.longSession === undefined
+        ? undefined
+        : { events: integer('--long-session', flags.longSession, 2)! },
   };
   // Unset flags fall back to the preset's and library's defaults.
   for (const key of Object.keys(options) as Array<keyof typeof options>) {
@@ -110,7 +135,7 @@ export function emulatorOptions(flags: Flags): EmulatorOptions & { port: number;
 }
 
 export function registerEmulator(program: Command): void {
-  program
+  const command = program
     .command('emulator')
     .description('an api.video-compatible emulator for tests and demos')
     .option('--port <port>', 'port to listen on; 0 picks a free one', '8787')
@@ -135,6 +160,12 @@ export function registerEmulator(program: Command): void {
     )
     .option('--api-key <key>', 'the API key to accept (default: derived from the seed)')
     .option('--live-clock', 'let time pass: open sessions end and new ones keep arriving')
+    .option(
+      '--now <time>',
+      'pin the clock: ISO 8601 or ms since the epoch (same seed and --now, same bytes)',
+    )
+    .option('--variance', 'vary answers within what the specs allow (see src/emulator/README.md)')
+    .option('--long-session <events>', 'add one session with this many player events')
     .action(async (flags: Flags) => {
       const { startEmulator } = await import('../../emulator/index.js');
       const running = await startEmulator(emulatorOptions(flags));
@@ -143,4 +174,8 @@ export function registerEmulator(program: Command): void {
       );
       await untilStopped(() => running.close());
     });
+  examples(command, [
+    ['viewership emulator --port 0 --preset demo', 'prints its URL and the API key it accepts'],
+    ['viewership emulator --rate-limit 600 --fault-rate 0.05 --latency 50', 'a harder account'],
+  ]);
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { registerEmulator } from './emulator.js';
-import { registerExport, registerQuery } from './data.js';
+import { registerExport, registerMigrate, registerQuery } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
@@ -10,6 +10,7 @@ export function registerCommands(program: Command): void {
   registerSync(program);
   registerExport(program);
   registerQuery(program);
+  registerMigrate(program);
   registerServe(program);
   registerReport(program);
   registerEmulator(program);

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { UsageError, ViewershipError } from '../../errors.js';
+import { DiskFullError, UsageError, ViewershipError } from '../../errors.js';
 import type { PgTarget } from './target.js';
 
 type Param = string | number | boolean | bigint | null | string[];
@@ -70,6 +70,9 @@ export function connectError(target: PgTarget, error: unknown): ViewershipError 
       `user ${target.user} lacks a privilege viewership needs on ${where}: ${message}`,
       `To sync: GRANT CREATE ON DATABASE ${target.database} TO ${target.user} (or create the schemas ${target.schema} and ${target.internal} owned by it). To read: GRANT USAGE and SELECT on both schemas.`,
     );
+  }
+  if (code === '53100') {
+    return new DiskFullError(`the database ${target.database} at ${where}`, error);
   }
   if (code === '53300') {
     return new UsageError(

@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { UsageError } from '../../errors.js';
+import { printable } from '../../text.js';
 import type { QueryFormat, QueryResult } from '../query.js';
 import { connect } from './connection.js';
 import { assertPgWarehouse } from './schema.js';
@@ -15,17 +16,23 @@ const NUMERIC_TEXT = new Set([20, 1700]); // int8, numeric: text from the driver
 const JSON_TYPES = new Set([114, 3802]); // json, jsonb: parsed by the driver
 
 /**
- * Values as `query` prints them on DuckDB: in JSON, big integers and decimals as strings (lossless)
- * and JSON columns as their text; in tables and CSV, numbers as numbers.
+ * Values as `query` prints them on DuckDB (../query.ts): in JSON, integers and decimals as numbers
+ * (as text past 2^53), timestamps in ISO 8601 with `Z`, JSON columns as their text; in tables and
+ * CSV, numbers as numbers and timestamps as the database prints them.
  */
 function value(v: unknown, oid: number, format: QueryFormat): unknown {
   if (v === null || v === undefined) return null;
   if (NUMERIC_TEXT.has(oid) && typeof v === 'string') {
-    if (format === 'json') return v;
     const n = Number(v);
+    if (format === 'json')
+      return Number.isFinite(n) && (oid !== 20 || Number.isSafeInteger(n)) ? n : v;
     return Number.isFinite(n) && String(n) === v ? n : v;
   }
   if (JSON_TYPES.has(oid)) return JSON.stringify(v);
+  if (format === 'json' && typeof v === 'string') {
+    if (oid === 1184) return v.replace(' ', 'T').replace(/\+00(:00)?$/, 'Z');
+    if (oid === 1114) return v.replace(' ', 'T');
+  }
   if (v instanceof Date) return v.toISOString();
   if (Buffer.isBuffer(v)) return `\\x${v.toString('hex')}`;
   return v;
@@ -67,7 +74,7 @@ export async function runPgQuery(
           throw new UsageError('query runs one SQL statement at a time', 'Run them one by one.');
         }
         throw new UsageError(
-          e.message.split('\n')[0]!,
+          printable(e.message.split('\n')[0]!),
           `Check the SQL; tables are in schema ${target.schema}: viewership query --db … "SELECT table_name FROM information_schema.tables WHERE table_schema = '${target.schema}'"`,
         );
       }

@@ -102,7 +102,10 @@ interface Migration {
 const MIGRATIONS: Migration[] = [];
 
 /** The stored schema version; undefined when there is no viewership bookkeeping at all. */
-async function storedVersion(db: PgConnection, target: PgTarget): Promise<number | undefined> {
+export async function storedVersion(
+  db: PgConnection,
+  target: PgTarget,
+): Promise<number | undefined> {
   const meta = await db.scalar<string | null>(`SELECT to_regclass($1)::text`, [
     `${ident(target.internal)}.meta`,
   ]);

@@ -11,7 +11,8 @@
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Warehouse, sqlString } from '../connection.js';
+import { Warehouse } from '../connection.js';
+import { sqlString } from '../sql-text.js';
 import { specOf } from '../load.js';
 import { MASTER_VIEW_SQL } from '../model.js';
 import {

@@ -25,10 +25,10 @@ import type {
 import { LOAD_ORDER } from '../destination.js';
 import { refreshTitlesSql } from '../model.js';
 import { TABLES, type TableName } from '../schema.js';
-import { connect, type PgConnection } from './connection.js';
+import { connect, connectError, type PgConnection } from './connection.js';
 import { PgTableLoader } from './load.js';
-import { ensurePgSchema } from './schema.js';
-import { ident, type PgTarget } from './target.js';
+import { ensurePgSchema, storedVersion } from './schema.js';
+import { ident, pgTarget, type PgTarget } from './target.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -103,58 +103,72 @@ export class PostgresDestination implements Destination {
   }
 
   prepare(): Promise<string[]> {
-    return ensurePgSchema(this.db, this.target);
+    return this.guard(() => ensurePgSchema(this.db, this.target));
+  }
+
+  /** Runs a write, turning what a user can fix (a privilege, a full disk) into its message. */
+  private async guard<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      throw connectError(this.target, error) ?? error;
+    }
   }
 
   beginRun(start: RunStart): Promise<number> {
     const { contract } = this.t;
-    return this.db.transaction(async () => {
-      // This process holds the schema's sync lock: a run still `running` died.
-      await this.db.run(
-        `UPDATE ${contract}.sync_runs SET status = 'interrupted' WHERE status = 'running'`,
-      );
-      await this.bump();
-      return Number(
-        await this.db.scalar<number>(
-          `INSERT INTO ${contract}.sync_runs (run_id, started_at, status, base_url, from_day, to_day, requests, retries, rate_limited, rows_added, rejected)
+    return this.guard(() =>
+      this.db.transaction(async () => {
+        // This process holds the schema's sync lock: a run still `running` died.
+        await this.db.run(
+          `UPDATE ${contract}.sync_runs SET status = 'interrupted' WHERE status = 'running'`,
+        );
+        await this.bump();
+        return Number(
+          await this.db.scalar<number>(
+            `INSERT INTO ${contract}.sync_runs (run_id, started_at, status, base_url, from_day, to_day, requests, retries, rate_limited, rows_added, rejected)
            SELECT coalesce(max(run_id), 0) + 1, $1::timestamptz, 'running', $2, $3::date, $4::date, 0, 0, 0, 0, 0
            FROM ${contract}.sync_runs
            RETURNING run_id`,
-          [iso(start.startedAt), start.baseUrl, start.from ?? null, start.to ?? null],
-        ),
-      );
-    });
+            [iso(start.startedAt), start.baseUrl, start.from ?? null, start.to ?? null],
+          ),
+        );
+      }),
+    );
   }
 
   async endRun(runId: number, end: RunEnd): Promise<void> {
     const total = Object.values(end.rowsAdded).reduce((a, b) => a + (b ?? 0), 0);
-    await this.db.transaction(async () => {
-      await this.bump();
-      await this.db.run(
-        `UPDATE ${this.t.contract}.sync_runs SET finished_at = clock_timestamp(), status = $2, requests = $3,
+    await this.guard(() =>
+      this.db.transaction(async () => {
+        await this.bump();
+        await this.db.run(
+          `UPDATE ${this.t.contract}.sync_runs SET finished_at = $13::timestamptz, status = $2, requests = $3,
            retries = $4, rate_limited = $5, rows_added = $6, rows_added_by_table = $7::jsonb,
            missing_generations = $8::text[], error = $9, warnings = $10::text[], rejected = $11,
            skipped = $12::jsonb
          WHERE run_id = $1`,
-        [
-          runId,
-          end.status,
-          end.requests,
-          end.retries,
-          end.rateLimited,
-          total,
-          JSON.stringify(end.rowsAdded),
-          end.missingGenerations,
-          end.error ?? null,
-          end.warnings,
-          end.rejected,
-          JSON.stringify(end.skipped),
-        ],
-      );
-    });
+          [
+            runId,
+            end.status,
+            end.requests,
+            end.retries,
+            end.rateLimited,
+            total,
+            JSON.stringify(end.rowsAdded),
+            end.missingGenerations,
+            end.error ?? null,
+            end.warnings,
+            end.rejected,
+            JSON.stringify(end.skipped),
+            iso(end.finishedAt),
+          ],
+        );
+      }),
+    );
   }
 
-  async assets(): Promise<AssetState[]> {
+  async assets(openCutoff: number): Promise<AssetState[]> {
     const { contract, internal } = this.t;
     const rows = await this.db.exclusive(() =>
       this.db.rows<{
@@ -165,7 +179,8 @@ export class PostgresDestination implements Destination {
         synced_from: string | null;
         synced_through: string | null;
         open_since: string | null;
-      }>(`
+      }>(
+        `
         WITH assets AS (
           SELECT 'video' AS type, video_id AS id, title, coalesce(created_at, published_at) AS created
           FROM ${contract}.videos WHERE gone_at IS NULL
@@ -174,7 +189,8 @@ export class PostgresDestination implements Destination {
         ),
         open_sessions AS (
           SELECT asset_type, asset_id, min(loaded_at) AS since FROM ${contract}.sessions
-          WHERE ended_at IS NULL AND gone_at IS NULL AND source = 'api' GROUP BY 1, 2
+          WHERE ended_at IS NULL AND loaded_at >= $1::timestamptz AND gone_at IS NULL
+            AND source = 'api' GROUP BY 1, 2
         )
         SELECT a.type, a.id, a.title, to_char(a.created AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created,
           c.synced_from::text AS synced_from, c.synced_through::text AS synced_through,
@@ -182,7 +198,9 @@ export class PostgresDestination implements Destination {
         FROM assets a
         LEFT JOIN ${internal}.asset_checkpoints c ON c.asset_type = a.type AND c.asset_id = a.id
         LEFT JOIN open_sessions o ON o.asset_type = a.type AND o.asset_id = a.id
-        ORDER BY a.type DESC, a.id`),
+        ORDER BY a.type DESC, a.id`,
+        [iso(openCutoff)],
+      ),
     );
     return rows.map((r) => ({
       type: r.type,
@@ -211,21 +229,31 @@ export class PostgresDestination implements Destination {
       WHERE (c.session_id IS NULL OR NOT c.final) AND s.gone_at IS NULL AND s.source = 'api'`;
   }
 
-  async pendingSessions(after: string, limit: number): Promise<PendingSession[]> {
+  async pendingSessions(
+    after: string,
+    limit: number,
+    openCutoff: number,
+  ): Promise<PendingSession[]> {
     const rows = await this.db.exclusive(() =>
       this.db.rows<{ session_id: string; ended: boolean }>(
-        `SELECT s.session_id, s.ended_at IS NOT NULL AS ended ${this.pending()} AND s.session_id > $1
+        `SELECT s.session_id,
+           s.ended_at IS NOT NULL OR coalesce(s.loaded_at < $2::timestamptz, true) AS ended
+         ${this.pending()} AND s.session_id > $1
          ORDER BY s.session_id LIMIT ${Math.floor(limit)}`,
-        [after],
+        [after, iso(openCutoff)],
       ),
     );
     return rows.map((r) => ({ sessionId: r.session_id, ended: r.ended }));
   }
 
-  async countPendingSessions(): Promise<number> {
-    return Number(
-      await this.db.exclusive(() => this.db.scalar<string>(`SELECT count(*) ${this.pending()}`)),
+  async sessionCounts(): Promise<{ pending: number; final: number }> {
+    const [row] = await this.db.exclusive(() =>
+      this.db.rows<{ pending: string; final: string }>(
+        `SELECT (SELECT count(*) ${this.pending()}) AS pending,
+                (SELECT count(*) FROM ${this.t.internal}.session_checkpoints WHERE final) AS final`,
+      ),
     );
+    return { pending: Number(row?.pending ?? 0), final: Number(row?.final ?? 0) };
   }
 
   async finalMetricDays(first: Day, last: Day): Promise<Set<Day>> {
@@ -254,18 +282,20 @@ export class PostgresDestination implements Destination {
   }
 
   commit(batch: LoadBatch): Promise<RowsAdded> {
-    return this.db.transaction(async () => {
-      const added: RowsAdded = {};
-      for (const table of LOAD_ORDER) {
-        const rows = batch.rows.get(table);
-        if (!rows || rows.length === 0) continue;
-        const n = await this.loader(table).load(rows);
-        if (table in TABLES) added[table as TableName] = (added[table as TableName] ?? 0) + n;
-      }
-      for (const mark of batch.marks) await this.apply(mark);
-      await this.bump();
-      return added;
-    });
+    return this.guard(() =>
+      this.db.transaction(async () => {
+        const added: RowsAdded = {};
+        for (const table of LOAD_ORDER) {
+          const rows = batch.rows.get(table);
+          if (!rows || rows.length === 0) continue;
+          const n = await this.loader(table).load(rows);
+          if (table in TABLES) added[table as TableName] = (added[table as TableName] ?? 0) + n;
+        }
+        for (const mark of batch.marks) await this.apply(mark);
+        await this.bump();
+        return added;
+      }),
+    );
   }
 
   /** serve's signal that there is something new to show; call inside the transaction. */
@@ -280,8 +310,9 @@ export class PostgresDestination implements Destination {
     switch (mark.kind) {
       case 'listing-complete':
         await this.db.run(
+          // Not stamped by this run's listing (a clock set back must not hide anything).
           `UPDATE ${contract}.${ident(mark.table)} SET gone_at = $1::timestamptz
-           WHERE last_seen_at < $1::timestamptz AND gone_at IS NULL`,
+           WHERE last_seen_at <> $1::timestamptz AND gone_at IS NULL`,
           [iso(mark.at)],
         );
         return;
@@ -315,5 +346,28 @@ export class PostgresDestination implements Destination {
   async close(): Promise<void> {
     // Ending the session releases the advisory lock with it.
     await this.db.close();
+  }
+}
+
+/**
+ * `migrate` on PostgreSQL: brings an existing warehouse to this version under the sync lock (so
+ * no sync runs meanwhile); returns how messages name it and the steps taken.
+ */
+export async function migratePostgres(
+  url: string,
+  schema: string | undefined,
+): Promise<{ label: string; steps: string[] }> {
+  const target = pgTarget(url, schema);
+  const store = await PostgresDestination.open(target, { lockWaitMs: 5000 });
+  try {
+    if ((await storedVersion(store.db, target)) === undefined) {
+      throw new UsageError(
+        `there is no viewership warehouse in schema ${target.schema} of ${target.label}`,
+        `Create it with: viewership sync --db ${target.label} --schema ${target.schema}`,
+      );
+    }
+    return { label: store.label, steps: await store.prepare() };
+  } finally {
+    await store.close();
   }
 }
