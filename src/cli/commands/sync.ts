@@ -169,5 +169,9 @@ export function registerSync(program: Command): void {
     ['viewership sync --api-key-file ~/.apivideo-key --db team.duckdb', 'the key from a file'],
     ['viewership sync --from 2025-01-01 --to 2025-01-31', 'one month only'],
     ['viewership sync --env sandbox --raw-dir raw/', 'a sandbox key; keep every response'],
+    [
+      'PGPASSWORD=… viewership sync --db postgres://viewership@db.example.com:5432/analytics',
+      'into PostgreSQL (docs/postgres.md)',
+    ],
   ]);
 }
