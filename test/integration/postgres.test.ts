@@ -16,6 +16,7 @@ import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { DASHBOARD_TABLES, withReadableWarehouse } from '../../src/warehouse/open.js';
 import { connect } from '../../src/warehouse/postgres/connection.js';
+import { lockKeys } from '../../src/warehouse/postgres/store.js';
 import { pgTarget } from '../../src/warehouse/postgres/target.js';
 import { CHECKPOINTS, TABLES, type TableSpec } from '../../src/warehouse/schema.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -367,6 +368,49 @@ describe.skipIf(!PG_URL)('one sync per schema, readers never blocked', () => {
         await db.close();
       }
     } finally {
+      await e.close();
+    }
+  });
+});
+
+describe.skipIf(!PG_URL)('serve on PostgreSQL', () => {
+  it('keeps the last snapshot while a sync writes, and takes a new one when it is done', async () => {
+    const e = await pinnedEmulator({ preset: 'tiny', seed: 6 });
+    const w = warehouse(dir, 'served', 'postgres');
+    const served: { close(): Promise<void> }[] = [];
+    const db = await connect(pgTarget(PG_URL, w.schema), 'test');
+    try {
+      expect((await runCli(['sync', '--base-url', e.url, ...w.args], e.env)).code).toBe(0);
+      const dashboard = await startDashboard({
+        db: w.db,
+        schema: w.schema,
+        port: 0,
+        watchMs: 3_600_000,
+      });
+      served.push(dashboard);
+      expect(dashboard.store.version).toBe(1);
+      expect(await dashboard.store.refresh()).toBe('unchanged');
+
+      // A sync holds the schema's lock and has committed something: the dashboard waits.
+      const [k1, k2] = lockKeys(w.schema!);
+      expect(await db.scalar('SELECT pg_try_advisory_lock($1, $2)', [k1, k2])).toBe(true);
+      await db.run(
+        `UPDATE ${w.schema}_internal.meta SET value = (value::bigint + 1)::text WHERE key = 'data_version'`,
+      );
+      expect(await dashboard.store.refresh()).toBe('locked');
+      expect(dashboard.store.version).toBe(1);
+      await db.run('SELECT pg_advisory_unlock($1, $2)', [k1, k2]);
+
+      // The sync is over: the next look copies the new state.
+      expect(await dashboard.store.refresh()).toBe('updated');
+      expect(dashboard.store.version).toBe(2);
+      const meta = (await (await fetch(`${dashboard.url}/api/meta`)).json()) as {
+        sessions: number;
+      };
+      expect(meta.sessions).toBe(e.emulator.truth.sessionCount());
+    } finally {
+      await Promise.all(served.map((s) => s.close()));
+      await db.close();
       await e.close();
     }
   });
