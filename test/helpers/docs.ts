@@ -38,7 +38,7 @@ export function examples(file: string): DocExample[] {
 export function viewershipCommands(text: string): Array<{ command: string; flags: string[] }> {
   const found: Array<{ command: string; flags: string[] }> = [];
   for (const m of text.matchAll(
-    /\bviewership (sync|query|export|serve|report|demo)\b([^\n&|;]*)/g,
+    /\bviewership (sync|query|export|serve|report|demo|migrate)\b([^\n&|;]*)/g,
   )) {
     const flags = [...m[2]!.matchAll(/(?:^|\s)(--[a-z][a-z-]*)/g)].map((f) => f[1]!);
     found.push({ command: m[1]!, flags });

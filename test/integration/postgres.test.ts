@@ -203,6 +203,16 @@ describe.skipIf(!PG_URL)('PostgreSQL beside DuckDB', () => {
     }
   });
 
+  it('migrate finds it up to date, under the sync lock, naming it without the password', async () => {
+    const r = await runCli(['migrate', ...pg.args]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^postgres:\/\/viewership@.* \(schema t_twin_\w+\) is up to date\n$/);
+    expect(r.stderr).not.toContain(PASSWORD);
+    const none = await runCli(['migrate', '--db', PG_URL, '--schema', 'nothing_here']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/there is no viewership warehouse in schema nothing_here/);
+  });
+
   it('a second sync adds nothing', async () => {
     const r = await runCli(
       ['sync', '--base-url', emulator.url, ...pg.args, '--json'],
