@@ -15,8 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { startEmulator } from '../src/emulator/index.js';
 import { startDashboard } from '../src/dashboard/server.js';
 import { writeReport } from '../src/dashboard/report.js';
-import { filterQuery } from '../src/dashboard/filter.js';
-import type { Meta } from '../src/dashboard/types.js';
+import { filterQuery } from '../src/dashboard/shared/filter.js';
+import type { Meta } from '../src/dashboard/shared/types.js';
 import { Warehouse } from '../src/warehouse/connection.js';
 import { sqlString } from '../src/warehouse/sql-text.js';
 import { connect } from '../src/warehouse/postgres/connection.js';
@@ -26,7 +26,7 @@ import { ALL_TABLES } from '../src/warehouse/postgres/tables.js';
 import { specOf } from '../src/warehouse/load.js';
 import { qualified } from '../src/warehouse/schema.js';
 import { hasPostgresBinaries, startThrowawayCluster } from '../test/helpers/pg-cluster.js';
-import { FIXTURE, filters, timed, type BenchResult } from './dashboard.js';
+import { addWatchSpans, FIXTURE, filters, timed, type BenchResult } from './dashboard.js';
 import { millionWarehouse } from './fixtures/million.js';
 import { fresh, printResults, runSync } from './sync.js';
 
@@ -115,6 +115,7 @@ async function loadFixture(url: string, schema: string): Promise<void> {
 async function dashboard(url: string, log: (line: string) => void): Promise<BenchResult[]> {
   const schema = 'bench_dashboard';
   await millionWarehouse(FIXTURE);
+  await addWatchSpans(FIXTURE);
   let t = performance.now();
   await loadFixture(url, schema);
   log(

@@ -3,9 +3,10 @@
  * every chart's rows for a filter. Runs on the serve snapshot and on the report's connection.
  */
 import type { Warehouse } from '../warehouse/connection.js';
-import { CHARTS, SOURCES, type ChartDef } from './charts.js';
+import { chartById, CHARTS, SOURCES, type ChartDef } from './shared/charts.js';
 import { dayNumber, isoDay } from '../calendar.js';
-import { finalize } from './finalize.js';
+import { recentSessionsSql } from './explorer.js';
+import { finalize } from './shared/finalize.js';
 import {
   aggregateAnswers,
   aggregateSql,
@@ -13,16 +14,25 @@ import {
   byAssetSql,
   servedFromAggregateSql,
   servedSql,
+  spansByAssetSql,
   type Statement,
 } from './sql.js';
-import type { Asset, AssetType, Extent, Filter, Meta, Row } from './types.js';
+import type { Asset, AssetType, DataAnswer, Extent, Filter, Meta, Row } from './shared/types.js';
+import { comparedRanges } from './shared/view.js';
 
 export type WarehouseFacts = Omit<Meta, 'version' | 'state' | 'refreshedAt'>;
 
 /** Builds the per-chart aggregates that make answers fast; once per snapshot. */
 export async function buildAggregates(db: Warehouse): Promise<void> {
-  for (const chart of CHARTS) await db.run(aggregateSql(chart));
   await db.run(byAssetSql());
+  for (const chart of CHARTS) await db.run(aggregateSql(chart, BY_ASSET_TABLE));
+}
+
+/** Everything serve computes once per snapshot, before the snapshot answers anything. */
+export async function prepareSnapshot(db: Warehouse): Promise<void> {
+  await buildAggregates(db);
+  await db.run(spansByAssetSql());
+  await db.run(recentSessionsSql());
 }
 
 export interface DayRange {
@@ -44,12 +54,12 @@ function inRange(expr: string, range: DayRange, params: number[]): string {
   return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
 
-async function extentOf(db: Warehouse, range: DayRange): Promise<Extent | null> {
+async function extentOf(db: Warehouse, range: DayRange, master: string): Promise<Extent | null> {
   const params: number[] = [];
   const parts = (['master', 'timeseries', 'breakdowns'] as const).map((name) => {
     const s = SOURCES[name];
     const extra = name === 'timeseries' ? ` AND interval = 'day'` : '';
-    return `SELECT min(${s.day}) AS lo, max(${s.day}) AS hi FROM ${s.table}
+    return `SELECT min(${s.day}) AS lo, max(${s.day}) AS hi FROM ${name === 'master' ? master : s.table}
       WHERE ${inRange(s.day, range, params)}${extra}`;
   });
   const [row] = await db.jsonRows<{ lo: number | null; hi: number | null }>(
@@ -60,7 +70,7 @@ async function extentOf(db: Warehouse, range: DayRange): Promise<Extent | null> 
   return { from: isoDay(row.lo), to: isoDay(row.hi) };
 }
 
-async function assetsOf(db: Warehouse, range: DayRange): Promise<Asset[]> {
+async function assetsOf(db: Warehouse, range: DayRange, master: string): Promise<Asset[]> {
   const params: number[] = [];
   const where = inRange(SOURCES.master.day, range, params);
   // The catalog's current title wins; a session's own copy covers assets the catalog lost.
@@ -73,7 +83,7 @@ async function assetsOf(db: Warehouse, range: DayRange): Promise<Asset[]> {
     `
     WITH seen AS (
       SELECT asset_type, asset_id, max(asset_title) AS title, count(*)::DOUBLE AS sessions
-      FROM main.master WHERE ${where} GROUP BY 1, 2
+      FROM ${master} WHERE ${where} GROUP BY 1, 2
     ),
     catalog AS (
       SELECT 'video' AS asset_type, video_id AS asset_id, title FROM main.videos
@@ -87,9 +97,9 @@ async function assetsOf(db: Warehouse, range: DayRange): Promise<Asset[]> {
   return rows.map((r) => ({ type: r.type, id: r.id, title: r.title, sessions: r.sessions }));
 }
 
-async function countriesOf(db: Warehouse): Promise<Record<string, string>> {
+async function countriesOf(db: Warehouse, master: string): Promise<Record<string, string>> {
   const rows = await db.jsonRows<{ code: string; name: string }>(`
-    SELECT country_code AS code, max(country) AS name FROM main.master
+    SELECT country_code AS code, max(country) AS name FROM ${master}
     WHERE country_code IS NOT NULL AND country IS NOT NULL GROUP BY 1 ORDER BY 1`);
   return Object.fromEntries(rows.map((r) => [r.code, r.name]));
 }
@@ -101,13 +111,20 @@ async function lastSyncOf(db: Warehouse): Promise<WarehouseFacts['lastSync']> {
   return row ? { finishedAt: row.finished_at, status: row.status } : null;
 }
 
-/** What the page needs besides charts; `range` limits it to some days (for a report). */
-export async function readFacts(db: Warehouse, range: DayRange = {}): Promise<WarehouseFacts> {
-  const assets = await assetsOf(db, range);
+/**
+ * What the page needs besides charts; `range` limits it to some days (for a report). `master`:
+ * where master's rows are read (serve: its sorted copy, which holds every column used here).
+ */
+export async function readFacts(
+  db: Warehouse,
+  range: DayRange = {},
+  master = SOURCES.master.table,
+): Promise<WarehouseFacts> {
+  const assets = await assetsOf(db, range, master);
   return {
-    extent: await extentOf(db, range),
+    extent: await extentOf(db, range, master),
     assets,
-    countries: await countriesOf(db),
+    countries: await countriesOf(db, master),
     lastSync: await lastSyncOf(db),
     sessions: assets.reduce((n, a) => n + a.sessions, 0),
   };
@@ -149,4 +166,29 @@ export async function allCharts(
   const charts: Record<string, Row[]> = {};
   for (const chart of CHARTS) charts[chart.id] = await chartRows(db, chart, filter, fast);
   return charts;
+}
+
+/** The charts the period comparison draws for the previous period. */
+export const COMPARED = ['totals', 'daily', 'countries'] as const;
+
+/**
+ * Every chart for one filter, and the compared charts for the period of equal length before it
+ * (`extent` closes an open range: "all days" is compared with as many days before the first).
+ */
+export async function dataAnswer(
+  db: Warehouse,
+  filter: Filter,
+  extent: Extent | null,
+  fast = false,
+): Promise<Omit<DataAnswer, 'version'>> {
+  const charts = await allCharts(db, filter, fast);
+  const ranges = comparedRanges(filter, extent);
+  let previous: DataAnswer['previous'] = null;
+  if (ranges) {
+    const before: Filter = { ...filter, ...ranges.previous };
+    const rows: Record<string, Row[]> = {};
+    for (const id of COMPARED) rows[id] = await chartRows(db, chartById(id), before, fast);
+    previous = { ...ranges.previous, charts: rows };
+  }
+  return { filter, charts, previous };
 }

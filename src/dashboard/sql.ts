@@ -12,20 +12,18 @@
  * Structure (columns, conditions) comes from the trusted definitions in charts.ts; every value a
  * user chose travels as a bound parameter.
  */
-import { assetFiltered, measuresOf, SOURCES, type ChartDef } from './charts.js';
+import { assetFiltered, measuresOf, SOURCES, type ChartDef } from './shared/charts.js';
 import { dayNumber } from '../calendar.js';
-import type { Filter, Grain } from './types.js';
+import { ASSET, PERIOD, TYPE } from './shared/cube.js';
+import type { Filter, Grain } from './shared/types.js';
 
 export interface Statement {
   sql: string;
   params: Array<string | number>;
 }
 
-/** Column names of the generated tables; a leading underscore keeps them apart from dimensions. */
+/** The aggregate's day column; the others are shared with the report's cubes (shared/cube.ts). */
 export const DAY = '_day';
-export const TYPE = '_type';
-export const ASSET = '_asset';
-export const PERIOD = '_period';
 
 export function aggregateTable(chart: ChartDef): string {
   return `temp.main.agg_${chart.id}`;
@@ -35,7 +33,7 @@ export function aggregateTable(chart: ChartDef): string {
 const measureSelect = (chart: ChartDef, expr: (sql: string, name: string) => string) =>
   measuresOf(chart).map((m) => `(${expr(m.sql, m.name)})::DOUBLE AS ${m.name}`);
 
-class Conditions {
+export class Conditions {
   readonly parts: string[] = [];
   readonly params: Array<string | number> = [];
 
@@ -73,6 +71,21 @@ function filterConditions(
   return c;
 }
 
+/** The filter on a table with master's columns (master, or serve's copy sorted by asset). */
+export function sessionConditions(
+  filter: Filter,
+  cols: { day?: string; type?: string | undefined } = {},
+): Conditions {
+  const source = SOURCES.master;
+  return filterConditions({ source: 'master', dims: [], measures: [], id: '' }, filter, {
+    day: cols.day ?? source.day,
+    asset: source.asset!.id,
+    ...('type' in cols
+      ? cols.type !== undefined && { type: cols.type }
+      : { type: source.asset!.type }),
+  });
+}
+
 const groupBy = (n: number) =>
   n === 0 ? '' : `GROUP BY ${Array.from({ length: n }, (_, i) => i + 1).join(', ')}`;
 
@@ -105,16 +118,37 @@ export function byAssetSql(): string {
     ORDER BY ${source.asset!.id}, ${source.day}`;
 }
 
-/** The per-snapshot aggregate: every filter but one asset can be answered from it. */
-export function aggregateSql(chart: ChartDef): string {
+export const SPANS_BY_ASSET_TABLE = 'temp.main.spans_by_asset';
+
+/**
+ * Every play stretch with its session's asset and day, sorted by asset: retention reads one
+ * asset's spans without joining a million sessions per question.
+ */
+export function spansByAssetSql(name = 'spans_by_asset', sessions = BY_ASSET_TABLE): string {
+  const source = SOURCES.master;
+  return `CREATE OR REPLACE TEMP TABLE ${name} AS
+    SELECT m.${source.asset!.id} AS asset_id, ${source.day} AS day,
+      w.start_position AS a, w.end_position AS b
+    FROM viewership.watch_spans w JOIN ${sessions} m USING (session_id)
+    WHERE w.end_position > w.start_position
+    ORDER BY asset_id, day`;
+}
+
+/**
+ * The per-snapshot aggregate: every filter but one asset can be answered from it. `masterTable`:
+ * where master's rows are read from (serve reads its sorted copy: master itself is a view that
+ * joins sessions with their figures, and fifteen aggregates would join fifteen times).
+ */
+export function aggregateSql(chart: ChartDef, masterTable = SOURCES.master.table): string {
   const source = SOURCES[chart.source];
+  const table = chart.source === 'master' ? masterTable : source.table;
   const keys = [`${source.day} AS ${DAY}`];
   if (source.asset) keys.push(`${source.asset.type} AS ${TYPE}`);
   keys.push(...chart.dims.map((d) => `${d.sql} AS ${d.name}`));
   const where = chart.where ? `WHERE ${chart.where}` : '';
   return `CREATE OR REPLACE TEMP TABLE agg_${chart.id} AS
     SELECT ${[...keys, ...measureSelect(chart, (sql) => sql)].join(', ')}
-    FROM ${source.table} ${where} ${groupBy(keys.length)}`;
+    FROM ${table} ${where} ${groupBy(keys.length)}`;
 }
 
 /** Whether `servedFromAggregateSql` can answer this filter (it has no asset column). */
@@ -162,8 +196,10 @@ export function cubeSql(
   chart: ChartDef,
   shape: CubeShape,
   range: { from?: string; to?: string } = {},
+  masterTable = SOURCES.master.table,
 ): Statement {
   const source = SOURCES[chart.source];
+  const table = chart.source === 'master' ? masterTable : source.table;
   const c = filterConditions(chart, { type: 'all', ...range }, { day: source.day });
   const keys = [`${periodSql(source.day, shape.grain)}::INTEGER AS ${PERIOD}`];
   if (source.asset) {
@@ -172,6 +208,6 @@ export function cubeSql(
   }
   keys.push(...chart.dims.filter((d) => d.kind !== 'day').map((d) => `${d.sql} AS ${d.name}`));
   const sql = `SELECT ${[...keys, ...measureSelect(chart, (sql) => sql)].join(', ')}
-    FROM ${source.table} ${c.where()} ${groupBy(keys.length)} ORDER BY 1`;
+    FROM ${table} ${c.where()} ${groupBy(keys.length)} ORDER BY 1`;
   return { sql, params: c.params };
 }

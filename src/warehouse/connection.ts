@@ -5,7 +5,9 @@
  * for that (and for a file that is not a database) become one-line messages naming the fix.
  * Every connection runs in UTC so that `::date` and `hour()` mean UTC days and hours.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import duckdb, {
   type DuckDBConnection,
   type DuckDBInstance,
@@ -73,6 +75,7 @@ export class Warehouse {
     readonly readOnly: boolean,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    private readonly spill: string,
   ) {}
 
   static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
@@ -83,7 +86,10 @@ export class Warehouse {
         `Create it with: viewership sync --db ${path}`,
       );
     }
-    const config: Record<string, string> = {};
+    // Where DuckDB spills: a folder of this connection's own. An in-memory instance (which the
+    // warehouse is attached to) would spill into ./.tmp, shared by every process started there.
+    const spill = mkdtempSync(join(tmpdir(), 'viewership-spill-'));
+    const config: Record<string, string> = { temp_directory: spill };
     if (options.lean) {
       config.memory_limit = '64MB';
       config.allocator_flush_threshold = '8MB';
@@ -110,9 +116,10 @@ export class Warehouse {
           await connection.run(`SET enable_external_access = false`);
           await connection.run(`SET lock_configuration = true`);
         }
-        return new Warehouse(path, readOnly, instance, connection);
+        return new Warehouse(path, readOnly, instance, connection, spill);
       } catch (error) {
         instance?.closeSync();
+        rmSync(spill, { recursive: true, force: true });
         const mapped = openError(path, error, readOnly);
         if (!(mapped instanceof WarehouseLockedError) || Date.now() >= deadline) throw mapped;
         await sleep(100);
@@ -194,5 +201,6 @@ export class Warehouse {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    rmSync(this.spill, { recursive: true, force: true });
   }
 }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import duckdb from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../../src/dashboard/server.js';
-import { CHARTS } from '../../src/dashboard/charts.js';
-import { decodeCube } from '../../src/dashboard/cube.js';
+import { CHARTS } from '../../src/dashboard/shared/charts.js';
+import { decodeCube } from '../../src/dashboard/shared/cube.js';
 import { buildReportData, writeReport } from '../../src/dashboard/report.js';
 import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
@@ -325,6 +325,8 @@ describe.skipIf(!PG_URL)('PostgreSQL beside DuckDB', () => {
       cubes: CHARTS.map((chart) =>
         canonical(decodeCube(chart, data.by, data.cubes[chart.id]!, data.strings)),
       ),
+      retention: canonical(data.retention),
+      sessions: canonical(data.sessions),
     }));
     expect(decoded[1]).toEqual(decoded[0]);
     const out = join(dir, 'report-pg.html');

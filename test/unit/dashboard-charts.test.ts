@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHARTS } from '../../src/dashboard/charts.js';
+import { CHARTS } from '../../src/dashboard/shared/charts.js';
 import { allCharts, buildAggregates, readFacts } from '../../src/dashboard/queries.js';
-import type { Filter, Row } from '../../src/dashboard/types.js';
+import type { Filter, Row } from '../../src/dashboard/shared/types.js';
 import type { Row as LoadRow } from '../../src/warehouse/schema.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { TableLoader } from '../../src/warehouse/load.js';

@@ -3,13 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMillionWarehouse } from '../../bench/fixtures/million.js';
-import { CHARTS } from '../../src/dashboard/charts.js';
-import { decodeCube, type ReportData } from '../../src/dashboard/cube.js';
+import { CHARTS } from '../../src/dashboard/shared/charts.js';
+import { decodeCube, type ReportData } from '../../src/dashboard/shared/cube.js';
 import { jsonForScript } from '../../src/dashboard/html.js';
+import {
+  RECENT_TABLE,
+  recentSessionsSql,
+  SESSION_ROW_SQL,
+  sessionPage,
+} from '../../src/dashboard/explorer.js';
 import { allCharts, buildAggregates } from '../../src/dashboard/queries.js';
+import { pageOf } from '../../src/dashboard/shared/explorer.js';
+import { BY_ASSET_TABLE } from '../../src/dashboard/sql.js';
 import { buildReportData } from '../../src/dashboard/report.js';
-import { rollup } from '../../src/dashboard/rollup.js';
-import type { Filter, Row } from '../../src/dashboard/types.js';
+import { rollup } from '../../src/dashboard/shared/rollup.js';
+import type { Filter, Row, SessionQuery, SessionRow } from '../../src/dashboard/shared/types.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 
 /** Sums of doubles added in another order differ in the last bits; counts must be exact. */
@@ -103,8 +111,13 @@ describe("the report's roll-up of cubes equals serve's answers", () => {
   });
 
   it('coarsened to weeks, still exact for ranges of whole weeks', async () => {
-    // A budget the daily cubes just miss.
-    const weekly = await buildReportData(db, {}, jsonForScript(daily).length - 1);
+    // A budget the daily cubes just miss (it bounds the cubes; sessions have their own).
+    const cubesOnly = {
+      ...daily,
+      retention: {},
+      sessions: { ...daily.sessions, rows: [], events: {}, note: '' },
+    };
+    const weekly = await buildReportData(db, {}, jsonForScript(cubesOnly).length - 1);
     expect(weekly.grain).toBe('week');
     expect(weekly.by).toBe('asset');
     for (const filter of [
@@ -139,6 +152,32 @@ describe("the report's roll-up of cubes equals serve's answers", () => {
     const served = await allCharts(db, filter);
     expectSameRows(rolled.totals!, served.totals!, 'totals');
     expectSameRows(rolled.devices!, served.devices!, 'devices');
+  });
+
+  it("pages sessions as serve does, from the newest apart or not, and as the report's explorer does", async () => {
+    await db.run(recentSessionsSql(100));
+    const all = await db.jsonRows<SessionRow>(`SELECT ${SESSION_ROW_SQL} FROM main.master`);
+    const full = { sessions: BY_ASSET_TABLE };
+    const both = { sessions: BY_ASSET_TABLE, recent: RECENT_TABLE };
+    const filters: Filter[] = [
+      { type: 'all' },
+      { type: 'video', from: '2024-02-01' },
+      { type: 'all', asset: assetId },
+    ];
+    for (const filter of filters) {
+      for (const page of [0, 1, 3, 4, 9]) {
+        const query: SessionQuery = { filter, sort: 'time', dir: 'desc', page };
+        const served = await sessionPage(db, query, full);
+        const label = JSON.stringify(query);
+        expect(await sessionPage(db, query, both), label).toEqual(served);
+        expect(pageOf(all, query), label).toEqual(served);
+      }
+      for (const sort of ['country', 'device', 'watch', 'ended'] as const) {
+        const query: SessionQuery = { filter, sort, dir: 'asc', page: 2, q: 'o' };
+        expect(pageOf(all, query), JSON.stringify(query)).toEqual(await sessionPage(db, query));
+      }
+    }
+    await db.run(recentSessionsSql());
   });
 
   it('limits a report to --from/--to', async () => {

@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMillionWarehouse } from '../../bench/fixtures/million.js';
-import { CHARTS } from '../../src/dashboard/charts.js';
+import { CHARTS } from '../../src/dashboard/shared/charts.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
-import type { DataAnswer, Meta } from '../../src/dashboard/types.js';
+import type {
+  DataAnswer,
+  Meta,
+  Retention,
+  SessionDetail,
+  SessionPage,
+} from '../../src/dashboard/shared/types.js';
 import { UsageError } from '../../src/errors.js';
 
 /** fetch() will not send a forged Host header; node:http will. */
@@ -125,6 +131,51 @@ describe('serve over HTTP', () => {
     expect((await get('/api/data', { method: 'POST' })).status).toBe(405);
     expect(await getWithHost(`${dashboard.url}/api/meta`, 'evil.example:80')).toBe(403);
     expect(await getWithHost(`${dashboard.url}/api/meta`, `localhost:${dashboard.port}`)).toBe(200);
+  });
+
+  it('answers the previous period beside the data', async () => {
+    const body = (await (
+      await get('/api/data?from=2024-05-11&to=2024-05-20')
+    ).json()) as DataAnswer;
+    expect(body.previous).toMatchObject({ from: '2024-05-01', to: '2024-05-10' });
+    expect(body.previous!.charts.totals![0]!.sessions).toBeGreaterThan(0);
+    expect(body.previous!.charts.daily!.every((r) => String(r.day) <= '2024-05-10')).toBe(true);
+  });
+
+  it('answers the session explorer, one session, and retention; refuses bad questions', async () => {
+    const page = (await (
+      await get('/api/sessions?type=video&sort=watch&dir=desc')
+    ).json()) as SessionPage;
+    expect(page.total).toBeGreaterThan(25);
+    expect(page.rows).toHaveLength(25);
+    const watch = page.rows.map((r) => r.watch_seconds);
+    expect([...watch].sort((a, b) => b - a)).toEqual(watch);
+    expect(page.rows.every((r) => r.asset_type === 'video')).toBe(true);
+    const next = (await (
+      await get('/api/sessions?type=video&sort=watch&dir=desc&page=1')
+    ).json()) as SessionPage;
+    expect(next.rows[0]!.session_id).not.toBe(page.rows[0]!.session_id);
+
+    const id = page.rows[0]!.session_id;
+    const detail = (await (await get(`/api/session?id=${id}`)).json()) as SessionDetail;
+    expect(detail.session.session_id).toBe(id);
+    expect((await get('/api/session?id=nope')).status).toBe(404);
+    expect((await get('/api/session')).status).toBe(400);
+
+    const meta = (await (await get('/api/meta')).json()) as Meta;
+    const video = meta.assets.find((a) => a.type === 'video')!;
+    const r = (await (await get(`/api/retention?asset=${video.id}`)).json()) as Retention;
+    expect(r).toMatchObject({ kind: 'video', asset: video.id, sessions: video.sessions });
+    const live = meta.assets.find((a) => a.type === 'live_stream')!;
+    expect(await (await get(`/api/retention?asset=${live.id}`)).json()).toMatchObject({
+      kind: 'live',
+      sessions: live.sessions,
+    });
+    expect((await get('/api/retention')).status).toBe(400);
+    expect((await get('/api/retention?asset=nope')).status).toBe(404);
+    for (const bad of ['sort=title', 'page=-2', 'dir=sideways', 'from=2024-02-31']) {
+      expect((await get(`/api/sessions?${bad}`)).status, bad).toBe(400);
+    }
   });
 
   it('refuses to start on a missing warehouse or a busy port', async () => {

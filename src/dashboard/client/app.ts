@@ -1,20 +1,27 @@
 /**
- * The page: header, filter bar, headline figures and the chart cards. It loads metadata, then the
- * charts for the current filter; in serve mode it polls the data version and reloads when a sync
- * has changed the warehouse.
+ * The page: header, filter bar, headline figures and the cards of shared/page.ts. It loads the
+ * metadata, then the charts for the view in the URL; each change the reader makes is a new URL
+ * (back and forward step through them). In serve mode it polls the data version and reloads when
+ * a sync has changed the warehouse.
  *
  * When a render completes, <html data-state="ready" data-renders="N" data-version="V"> tells
- * tests and the benchmark that the charts are on screen.
+ * tests and the benchmark that the charts are on screen; a card with its own question (retention,
+ * the explorer, a timeline) sets data-ready on itself when its answer is drawn.
  */
-import { FilterError, filterQuery, parseFilter } from '../filter.js';
-import type { DataAnswer, Filter, Meta } from '../types.js';
-import { SECTIONS } from './cards.js';
+import { filterKey } from '../shared/filter.js';
+import { PAGE, type CardSpec } from '../shared/page.js';
+import type { DataAnswer, Filter, Meta, View } from '../shared/types.js';
+import { comparedRanges, filterOf, sameView } from '../shared/view.js';
+import { labelChart, RENDERERS } from './cards.js';
 import type { RenderContext } from './charts/context.js';
 import { clear, h } from './dom.js';
+import { freshExplorer } from './explorer.js';
 import { filterBar } from './filters.js';
 import { assetLabels, formatInt } from './format.js';
 import { headline } from './headline.js';
 import type { DataSource } from './source.js';
+import { dataDetails } from './table.js';
+import { viewHref, viewLocation } from './url.js';
 
 declare global {
   interface Window {
@@ -23,22 +30,12 @@ declare global {
   }
 }
 
-function filterFromHash(): Filter {
-  try {
-    return parseFilter(new URLSearchParams(location.hash.slice(1)));
-  } catch (error) {
-    if (error instanceof FilterError) return { type: 'all' };
-    throw error;
-  }
-}
-
-/** A filter the metadata can answer: days inside the extent, an asset that exists. */
-function fitFilter(filter: Filter, meta: Meta): Filter {
-  const f: Filter = { ...filter };
+/** A view the metadata can answer: days in order, an asset that exists. */
+function fitView(view: View, meta: Meta): View {
+  const f: View = { ...view };
   const extent = meta.extent;
   if (!extent) return { type: f.type };
-  if (f.from && (f.from < extent.from || f.from > extent.to)) delete f.from;
-  if (f.to && (f.to > extent.to || f.to < extent.from)) delete f.to;
+  // Days outside the data stay: a link for an empty range shows that it is empty.
   if (f.from && f.to && f.from > f.to) delete f.from;
   if (f.asset && !meta.assets.some((a) => a.id === f.asset)) delete f.asset;
   return f;
@@ -53,10 +50,17 @@ function emptyState(title: string, ...lines: Array<string | Node>): HTMLElement 
   );
 }
 
+const subtitleOf = (card: CardSpec, ctx: RenderContext) =>
+  typeof card.subtitle === 'function' ? card.subtitle(ctx.grain) : card.subtitle;
+
 export function startApp(root: HTMLElement, source: DataSource): void {
+  const where = viewLocation(source.kind);
   let meta: Meta | undefined;
   let answer: DataAnswer | undefined;
-  let filter: Filter = filterFromHash();
+  let view: View = where.read();
+  let explorer = freshExplorer();
+  /** The card to bring into sight after the next draw (the one the reader just opened). */
+  let focus: string | undefined;
   let request = 0;
   let renders = 0;
   let lastWidth = 0;
@@ -64,16 +68,23 @@ export function startApp(root: HTMLElement, source: DataSource): void {
   const status = h('span', { className: 'vw-status' });
   const banner = h('div');
   const content = h('div', { className: 'vw-content' });
-  const bar = filterBar(
-    (next) => {
-      filter = next;
-      try {
-        history.replaceState(null, '', `#${filterQuery(filter)}`);
-      } catch {
-        // some file:// contexts refuse history changes; the filter still applies
-      }
+
+  /** Goes to `next`: a new history entry unless `replace`; reloads data if the filter changed. */
+  const go = (next: View, replace = false) => {
+    const fitted = meta ? fitView(next, meta) : next;
+    const reload = filterKey(filterOf(fitted)) !== filterKey(filterOf(view));
+    view = fitted;
+    where.write(view, replace);
+    if (meta) bar.update(meta, filterOf(view));
+    if (reload) {
+      explorer = freshExplorer();
       void loadData();
-    },
+    } else draw();
+  };
+
+  const bar = filterBar(
+    // A new filter closes the open session: it may not be in the new view.
+    (filter: Filter) => go({ ...filter }),
     { perAsset: source.perAsset, grain: source.grain },
   );
   clear(root);
@@ -89,6 +100,20 @@ export function startApp(root: HTMLElement, source: DataSource): void {
     bar.element,
     content,
   );
+
+  // Back and forward (or an edited #): show the view the URL now names, without a new entry.
+  where.onChange(() => {
+    const next = where.read();
+    // Our own writes come back here too (a report's #): nothing changed, nothing to do.
+    if (sameView(next, view)) return;
+    const reload = filterKey(filterOf(next)) !== filterKey(filterOf(view));
+    view = meta ? fitView(next, meta) : next;
+    if (meta) bar.update(meta, filterOf(view));
+    if (reload) {
+      explorer = freshExplorer();
+      void loadData();
+    } else draw();
+  });
 
   const showBanner = (text: string | null) => {
     clear(banner);
@@ -106,6 +131,96 @@ export function startApp(root: HTMLElement, source: DataSource): void {
       parts.push(`last sync ${m.lastSync.finishedAt.slice(0, 16).replace('T', ' ')} UTC${outcome}`);
     }
     status.textContent = parts.join(' · ');
+  };
+
+  const context = (m: Meta, a: DataAnswer): RenderContext => {
+    const ctx: RenderContext = {
+      meta: m,
+      answer: a,
+      source,
+      view,
+      width: 0,
+      grain: a.grain ?? 'day',
+      labels: assetLabels(m.assets),
+      explorer,
+      href: (v) => viewHref(source.kind, v),
+      go: (v) => go(v),
+      openAsset(id) {
+        const asset = m.assets.find((x) => x.id === id);
+        const type = !asset || view.type === 'all' || view.type === asset.type ? view.type : 'all';
+        focus = 'retention';
+        go({ ...filterOf(view), type, asset: id });
+      },
+      openSession(id) {
+        focus = 'timeline';
+        go({ ...view, session: id });
+      },
+    };
+    return ctx;
+  };
+
+  /** The cards of one section that this view shows. */
+  const shown = (cards: CardSpec[], sessions: number) =>
+    cards.filter((c) => {
+      if (c.needs === 'asset' && !view.asset) return false;
+      if (c.needs === 'session' && !view.session) return false;
+      return sessions > 0 || c.accountWide || c.needs === 'session';
+    });
+
+  const drawCards = (ctx: RenderContext, sessions: number) => {
+    // Shells first, charts second: a card's width is known only once its row is complete.
+    const pending: Array<{ card: CardSpec; element: HTMLElement; body: HTMLElement }> = [];
+    for (const section of PAGE) {
+      const cards = shown(section.cards, sessions);
+      if (cards.length === 0) continue;
+      const grid = h('div', { className: 'vw-grid' });
+      content.append(h('h2', { className: 'vw-section' }, section.title), grid);
+      for (const card of cards) {
+        const body = h('div', { className: 'vw-plot' });
+        const subtitle = subtitleOf(card, ctx);
+        const element = h(
+          'section',
+          {
+            className: card.wide ? 'vw-card vw-wide' : 'vw-card',
+            data: { chart: card.id },
+            attrs: { 'aria-label': card.title },
+          },
+          h('h2', {}, card.title),
+          subtitle ? h('p', { className: 'vw-sub' }, subtitle) : null,
+          body,
+        );
+        grid.append(element);
+        pending.push({ card, element, body });
+      }
+    }
+    for (const { card, element, body } of pending) {
+      const renderer = RENDERERS[card.id];
+      const cardCtx = { ...ctx, width: Math.max(240, body.clientWidth) };
+      if ('mount' in renderer) {
+        body.append(h('p', { className: 'vw-loading' }, 'Loading…'));
+        renderer.mount(body, cardCtx).then(
+          () => (element.dataset.ready = 'true'),
+          (error: unknown) => {
+            clear(body);
+            body.append(
+              h('p', { className: 'vw-none' }, `Could not load: ${(error as Error).message}`),
+            );
+            element.dataset.ready = 'error';
+          },
+        );
+        continue;
+      }
+      const node = renderer.chart(cardCtx);
+      if (node instanceof Element) {
+        // The map's own table sits beside it: only its drawing is the figure.
+        labelChart(node.querySelector('svg[aria-label]') ?? node, card.title);
+      }
+      body.append(
+        node ?? h('p', { className: 'vw-none' }, card.empty ?? 'No data for this selection.'),
+      );
+      if (node) body.append(dataDetails(card.title, `${card.id}.csv`, renderer.table(cardCtx)));
+      element.dataset.ready = 'true';
+    }
   };
 
   const draw = () => {
@@ -136,49 +251,23 @@ export function startApp(root: HTMLElement, source: DataSource): void {
         ),
       );
     } else {
-      const ctx: RenderContext = {
-        meta,
-        answer,
-        width: 0,
-        grain: answer.grain ?? 'day',
-        labels: assetLabels(meta.assets),
-      };
+      const ctx = context(meta, answer);
       const sessions = Number(answer.charts.totals?.[0]?.sessions ?? 0);
       if (sessions === 0) {
+        const range = comparedRanges(filterOf(view), meta.extent)?.current;
+        const narrowed = view.type !== 'all' || view.asset !== undefined;
         content.append(
           emptyState(
-            'No sessions in this selection',
-            'Pick a wider date range, another type, or all assets.',
+            range ? `No sessions between ${range.from} and ${range.to}` : 'No sessions',
+            narrowed
+              ? 'Not for this type or asset, at least. Pick a wider date range, another type, or all assets.'
+              : 'Pick a wider date range.',
           ),
         );
       } else {
         content.append(headline(ctx));
       }
-      for (const section of SECTIONS) {
-        // With no sessions, only the account-wide Analytics API cards can have anything to show.
-        const cards =
-          sessions === 0 ? section.cards.filter((c) => c.id.startsWith('api_')) : section.cards;
-        if (cards.length === 0) continue;
-        const grid = h('div', { className: 'vw-grid' });
-        content.append(h('h2', { className: 'vw-section' }, section.title), grid);
-        for (const card of cards) {
-          const plot = h('div', { className: 'vw-plot' });
-          const subtitle = typeof card.subtitle === 'function' ? card.subtitle(ctx) : card.subtitle;
-          grid.append(
-            h(
-              'section',
-              { className: card.wide ? 'vw-card vw-wide' : 'vw-card', data: { chart: card.id } },
-              h('h2', {}, card.title),
-              subtitle ? h('p', { className: 'vw-sub' }, subtitle) : null,
-              plot,
-            ),
-          );
-          const node = card.render({ ...ctx, width: Math.max(240, plot.clientWidth) });
-          plot.append(
-            node ?? h('p', { className: 'vw-none' }, card.empty ?? 'No data for this selection.'),
-          );
-        }
-      }
+      drawCards(ctx, sessions);
     }
     renders += 1;
     const html = document.documentElement;
@@ -186,6 +275,10 @@ export function startApp(root: HTMLElement, source: DataSource): void {
     html.dataset.renders = String(renders);
     html.dataset.version = String(meta.version);
     window.__viewershipReadyAt ??= performance.now();
+    if (focus) {
+      content.querySelector(`[data-chart="${focus}"]`)?.scrollIntoView({ block: 'start' });
+      focus = undefined;
+    }
   };
 
   const loadData = async () => {
@@ -193,7 +286,7 @@ export function startApp(root: HTMLElement, source: DataSource): void {
     const mine = ++request;
     document.documentElement.dataset.state = 'loading';
     try {
-      const next = await source.data(filter);
+      const next = await source.data(filterOf(view));
       if (mine !== request) return;
       answer = next;
       showBanner(null);
@@ -207,8 +300,12 @@ export function startApp(root: HTMLElement, source: DataSource): void {
 
   const loadAll = async () => {
     meta = await source.meta();
-    filter = fitFilter(filter, meta);
-    bar.update(meta, filter);
+    const fitted = fitView(view, meta);
+    if (filterKey(filterOf(fitted)) !== filterKey(filterOf(view))) explorer = freshExplorer();
+    view = fitted;
+    // What the page shows is what the URL says (a link may name days this data lacks).
+    where.write(view, true);
+    bar.update(meta, filterOf(view));
     describe(meta);
     await loadData();
   };

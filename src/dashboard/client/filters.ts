@@ -3,7 +3,7 @@
  * all. It owns no data: it reports a new Filter through `onChange`.
  */
 import { dayNumber, isoDay } from '../../calendar.js';
-import type { Filter, Grain, Meta, TypeFilter } from '../types.js';
+import type { Filter, Grain, Meta, TypeFilter } from '../shared/types.js';
 import { h } from './dom.js';
 import { assetKey, assetLabels, formatInt, TYPE_LABELS } from './format.js';
 

@@ -1,6 +1,6 @@
 /** How numbers, durations and labels read on the page. */
-import { SECOND_BINS } from '../charts.js';
-import type { Asset, AssetType, Meta } from '../types.js';
+import { SECOND_BINS } from '../shared/charts.js';
+import type { Asset, AssetType, Meta } from '../shared/types.js';
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
@@ -77,6 +77,38 @@ export function countryName(meta: Meta, code: string | null): string {
 
 export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Shortens an asset label but never its id: "Morning show · li0002" stays told apart from
+ * "Morning show · li0003" however little room there is, by cutting the title instead.
+ */
+export function truncateLabel(label: string, max: number, id?: string): string {
+  const suffix = id !== undefined && label.endsWith(` · ${id}`) ? ` · ${id}` : '';
+  if (!suffix) return truncate(label, max);
+  const title = label.slice(0, -suffix.length);
+  return `${truncate(title, Math.max(6, max - suffix.length))}${suffix}`;
+}
+
+/** 2025-03-04 10:15:00 UTC → "2025-03-04 10:15:00". */
+export const formatTime = (iso: string) => iso.slice(0, 19).replace('T', ' ');
+
+/** A position in a video: 75 → "1:15", 3725 → "1:02:05". */
+export function formatPosition(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '–';
+  const s = Math.max(0, Math.round(seconds));
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return hh > 0 ? `${hh}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
+
+/** A change beside its previous value: "+12.5%", "−3.0%", or "new" when there was none. */
+export function formatChange(now: number, before: number): string {
+  if (before === 0) return now === 0 ? '±0' : 'new';
+  const ratio = (now - before) / before;
+  const sign = ratio > 0 ? '+' : ratio < 0 ? '−' : '±';
+  return `${sign}${Math.abs(ratio * 100).toFixed(1)}%`;
 }
 
 export function valueLabel(value: unknown): string {

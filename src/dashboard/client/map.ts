@@ -9,7 +9,7 @@ import { alpha2ToNumeric } from 'i18n-iso-countries';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-110m.json';
-import type { Row } from '../types.js';
+import type { Row } from '../shared/types.js';
 import { num, rowsOf, type RenderContext } from './charts/context.js';
 import { h, svg } from './dom.js';
 import { countryName, formatDuration, formatInt, formatPercent } from './format.js';

@@ -24,10 +24,39 @@ header.vw-top .vw-status { color: var(--muted); font-size: 13px; }
 .vw-stat { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 12px 14px; }
 .vw-stat .vw-value { font-size: 24px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .vw-stat .vw-label { font-size: 12px; color: var(--muted); margin-top: 2px; }
-.vw-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 440px), 1fr)); gap: 16px; }
+/* Cards grow to fill their row: a row of two (or a last card alone) leaves no hole. */
+.vw-grid { display: flex; flex-wrap: wrap; gap: 16px; }
 .vw-card { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 14px 16px;
-  min-width: 0; }
-.vw-card.vw-wide { grid-column: 1 / -1; }
+  min-width: 0; flex: 1 1 440px; }
+.vw-card.vw-wide { flex-basis: 100%; }
+.vw-card h3 { font-size: 13px; margin: 16px 0 6px; }
+.vw-headline { margin-bottom: 8px; }
+.vw-headline .vw-stats { margin-bottom: 4px; }
+.vw-period { font-size: 12px; color: var(--muted); margin: 0 0 8px; }
+.vw-compare { font-size: 12px; color: var(--muted); margin-top: 4px; }
+.vw-compare .vw-delta { font-weight: 600; }
+.vw-up .vw-delta { color: #1e8e5a; }
+.vw-down .vw-delta { color: #c0392b; }
+details.vw-data { margin-top: 8px; font-size: 13px; }
+details.vw-data summary { cursor: pointer; color: var(--accent); }
+.vw-data-bar { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: center; justify-content: space-between; margin: 6px 0; }
+.vw-data-bar input[type=search] { flex: 1 1 280px; font: inherit; font-size: 14px; padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; }
+.vw-button { font: inherit; font-size: 13px; color: var(--accent); background: #fff; border: 1px solid var(--line);
+  border-radius: 6px; padding: 4px 10px; cursor: pointer; text-decoration: none; }
+.vw-button:disabled { color: var(--muted); cursor: default; }
+.vw-pager { display: flex; gap: 8px; justify-content: flex-end; margin-top: 8px; }
+.vw-scroll { overflow-x: auto; }
+.vw-note-box { font-size: 12px; color: var(--muted); background: #f8f9fb; border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; }
+.vw-facts { font-size: 13px; margin: 0 0 10px; flex: 1 1 auto; }
+.vw-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+button.vw-sort { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
+th[aria-sort=ascending] button.vw-sort, th[aria-sort=descending] button.vw-sort { color: var(--ink); font-weight: 600; }
+.vw-link { cursor: pointer; }
+.vw-link:hover, .vw-link:focus { opacity: 0.8; outline: 2px solid var(--ink); }
+table.vw-table a { color: var(--accent); }
+table.vw-sessions td { overflow-wrap: normal; white-space: nowrap; }
+table.vw-sessions td:nth-child(3) { white-space: normal; min-width: 220px; }
+table.vw-sessions td:nth-child(5) { white-space: normal; min-width: 100px; }
 .vw-card h2 { font-size: 15px; margin: 0 0 2px; }
 .vw-card .vw-sub { font-size: 12px; color: var(--muted); margin: 0 0 10px; }
 .vw-card .vw-plot { min-height: 40px; }

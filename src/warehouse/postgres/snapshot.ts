@@ -169,52 +169,57 @@ export async function snapshotPostgres(
   }
 }
 
-export type PgRefresh =
-  | { result: 'unchanged' | 'locked'; signature: string | undefined }
-  | { result: 'updated'; signature: string };
-
 /**
- * serve's source of snapshots on PostgreSQL: one connection kept open, asked every second
- * whether the data changed (the data version every commit bumps), and a new snapshot file
- * made when it did — unless a sync is writing, in which case the last snapshot stays, as on
- * DuckDB (the first snapshot is taken whatever happens: MVCC shows the last committed state).
+ * serve's snapshot source on PostgreSQL (the `SnapshotSource` of ../../dashboard/server/snapshot.ts):
+ * one connection kept open; the signature is the data version every commit bumps (a cheap
+ * query, asked every second), and `produce` copies the tables the dashboard reads into a new local
+ * DuckDB file — unless a sync is writing, in which case serve keeps its last snapshot, as with a
+ * DuckDB file. The first snapshot is taken even then: MVCC shows the last committed state.
  */
-export class PostgresSnapshots {
-  readonly target: PgTarget;
-  private pg: PgConnection | undefined;
-
-  constructor(url: string, schema: string | undefined) {
-    this.target = pgTarget(url, schema);
-  }
-
-  async refresh(path: string, previous: string | undefined): Promise<PgRefresh> {
+export function postgresSource(
+  url: string,
+  schema: string | undefined,
+): {
+  name: string;
+  signature(): Promise<string | undefined>;
+  produce(target: string): Promise<{ signature: string | undefined } | 'locked'>;
+  close(): Promise<void>;
+} {
+  const target = pgTarget(url, schema);
+  let pg: PgConnection | undefined;
+  let produced = false;
+  /** `work` on the kept connection; one that failed is made anew on the next call. */
+  const using = async <T>(work: (pg: PgConnection) => Promise<T>): Promise<T> => {
     try {
-      return await this.tryRefresh(path, previous);
+      pg ??= await connect(target, 'viewership serve');
+      return await work(pg);
     } catch (error) {
-      // A connection that failed is made anew on the next attempt.
-      await this.pg?.close();
-      this.pg = undefined;
+      await pg?.close();
+      pg = undefined;
       throw error;
     }
-  }
-
-  private async tryRefresh(path: string, previous: string | undefined): Promise<PgRefresh> {
-    this.pg ??= await connect(this.target, 'viewership serve');
-    const pg = this.pg;
-    return pg.transaction(async (): Promise<PgRefresh> => {
-      await assertPgWarehouse(pg, this.target);
-      const signature = await dataVersion(pg, this.target);
-      if (signature === previous) return { result: 'unchanged', signature };
-      if (previous !== undefined && (await syncLockHolder(pg, this.target.schema))) {
-        return { result: 'locked', signature: previous };
-      }
-      await pullInto(pg, this.target, path, { tables: DASHBOARD_TABLES, raw: false });
-      return { result: 'updated', signature };
-    }, SNAPSHOT_TX);
-  }
-
-  async close(): Promise<void> {
-    await this.pg?.close();
-    this.pg = undefined;
-  }
+  };
+  return {
+    name: `${target.label} (schema ${target.schema})`,
+    signature: () =>
+      using(async (db) => {
+        await assertPgWarehouse(db, target);
+        return dataVersion(db, target);
+      }),
+    produce: (path) =>
+      using((db) =>
+        db.transaction(async () => {
+          if (produced && (await syncLockHolder(db, target.schema))) return 'locked' as const;
+          await assertPgWarehouse(db, target);
+          const signature = await dataVersion(db, target);
+          await pullInto(db, target, path, { tables: DASHBOARD_TABLES, raw: false });
+          produced = true;
+          return { signature };
+        }, SNAPSHOT_TX),
+      ),
+    close: async () => {
+      await pg?.close();
+      pg = undefined;
+    },
+  };
 }

@@ -10,13 +10,17 @@ import {
 /** A stored table of the contract, or a checkpoint. */
 export type StoredName = TableName | CheckpointName;
 
-/** What the dashboard reads: master (sessions and their figures), spans, catalog, metrics, runs. */
+/**
+ * What the dashboard reads: master (sessions and their figures), a session's events (its
+ * timeline), spans (retention), catalog, metrics, runs.
+ */
 export const DASHBOARD_TABLES: readonly StoredName[] = [
   'videos',
   'live_streams',
   'players',
   'sessions',
   'session_stats',
+  'session_events',
   'watch_spans',
   'metric_timeseries',
   'metric_breakdowns',

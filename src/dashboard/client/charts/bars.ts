@@ -1,7 +1,7 @@
 /** Horizontal bar charts: top assets, devices, OS, browsers, referrers; the API's breakdowns. */
 import * as Plot from '@observablehq/plot';
-import { API_METRICS } from '../../charts.js';
-import type { AssetType, Row } from '../../types.js';
+import { API_METRICS } from '../../shared/charts.js';
+import type { AssetType, Row } from '../../shared/types.js';
 import {
   assetKey,
   countryName,
@@ -10,6 +10,7 @@ import {
   formatInt,
   formatPercent,
   truncate,
+  truncateLabel,
   TYPE_COLORS,
   TYPE_LABELS,
   valueLabel,
@@ -24,9 +25,31 @@ interface Bar {
   value: number;
   tip: string;
   color: string;
+  /** An asset's id: its label is never cut short of it. */
+  id?: string;
+  /** Picking the bar (click, or Enter on it) opens this. */
+  open?: () => void;
 }
 
-const CHAR_PX = 6.4;
+/** Bars that open something are links for the pointer and the keyboard alike. */
+function linkBars(chart: Element, bars: Bar[]): void {
+  const rects = chart.querySelectorAll('g[aria-label="bar"] > rect');
+  rects.forEach((rect, i) => {
+    const open = bars[i]?.open;
+    if (!open) return;
+    rect.setAttribute('tabindex', '0');
+    rect.setAttribute('role', 'link');
+    rect.setAttribute('aria-label', bars[i]!.label);
+    rect.classList.add('vw-link');
+    rect.addEventListener('click', open);
+    rect.addEventListener('keydown', (e) => {
+      if ((e as KeyboardEvent).key === 'Enter') open();
+    });
+  });
+}
+
+/** Width of an average character of the axis font, with a margin: a label must never be cut. */
+const CHAR_PX = 7;
 
 function barChart(
   ctx: RenderContext,
@@ -38,12 +61,21 @@ function barChart(
   },
 ): Node | null {
   if (bars.length === 0) return null;
-  const labels = new Map(bars.map((b) => [b.key, truncate(b.label, 34)]));
+  // A label that carries an id (a duplicate title) gets room for the id and some of the title,
+  // as much as a left margin of up to 55% of the chart holds.
+  const room = Math.max(240, ctx.width * 0.55);
+  const fits = Math.floor((room - 12) / CHAR_PX);
+  const labels = new Map(
+    bars.map((b) => {
+      const wanted = b.id && b.label.endsWith(b.id) ? 34 + Math.min(b.id.length, 26) : 34;
+      return [b.key, truncateLabel(b.label, Math.min(wanted, fits), b.id)];
+    }),
+  );
   const longest = Math.max(...[...labels.values()].map((l) => l.length));
-  return Plot.plot({
+  const chart = Plot.plot({
     width: ctx.width,
     height: 24 * bars.length + 30,
-    marginLeft: Math.min(240, Math.max(60, Math.round(longest * CHAR_PX) + 12)),
+    marginLeft: Math.min(room, Math.max(60, Math.round(longest * CHAR_PX) + 12)),
     marginRight: 64,
     x: { label: axis.label, grid: true, tickFormat: axis.tick, axis: 'top' },
     y: {
@@ -71,6 +103,8 @@ function barChart(
       Plot.ruleX([0]),
     ],
   });
+  linkBars(chart, bars);
+  return chart;
 }
 
 /** Top videos and live streams by `measure` (sessions, or watch time shown in hours). */
@@ -91,6 +125,8 @@ export function topAssets(ctx: RenderContext, measure: 'sessions' | 'watch'): No
         label,
         value: num(r[measure]) / scale,
         color: TYPE_COLORS[type] ?? '#888',
+        id: String(r.asset_id),
+        open: () => ctx.openAsset(String(r.asset_id)),
         tip: `${label} (${TYPE_LABELS[type] ?? String(type)})\n${formatInt(num(r.sessions))} sessions · ${formatDuration(num(r.watch))} watched`,
       };
     }),

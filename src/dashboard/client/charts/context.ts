@@ -1,25 +1,27 @@
-/** What every chart renderer gets: the data, the metadata, and the space it has. */
-import type { DataAnswer, Grain, Meta, Row } from '../../types.js';
+/** What every card renderer gets: the data, the metadata, the view, and the space it has. */
+import type { DataAnswer, Grain, Meta, Row, View } from '../../shared/types.js';
+import type { ExplorerState } from '../explorer.js';
+import type { DataSource } from '../source.js';
 
 export interface RenderContext {
   meta: Meta;
   answer: DataAnswer;
+  source: DataSource;
+  view: View;
   width: number;
   grain: Grain;
   /** asset key (type:id) → the label to show */
   labels: Map<string, string>;
-}
-
-export interface Card {
-  /** The `data-chart` attribute tests and styles find the card by. */
-  id: string;
-  title: string;
-  subtitle?: string | ((ctx: RenderContext) => string);
-  wide?: boolean;
-  /** The chart, or null when there is nothing to draw (the card then says so). */
-  render(ctx: RenderContext): Node | null;
-  /** What the card says instead of an empty chart. */
-  empty?: string;
+  /** The link to another view (for <a href>, so it can be opened elsewhere or copied). */
+  href(view: View): string;
+  /** Goes to another view, as a new history entry. */
+  go(view: View): void;
+  /** Picks one asset (its retention shows); the rest of the view stays. */
+  openAsset(id: string): void;
+  /** Opens one session's timeline. */
+  openSession(id: string): void;
+  /** The session explorer's search, sort and page, kept across redraws of one filter. */
+  explorer: ExplorerState;
 }
 
 export const rowsOf = (ctx: RenderContext, id: string): Row[] => ctx.answer.charts[id] ?? [];

@@ -4,8 +4,12 @@
  * Node, decoding in the browser; this module imports nothing from either.
  */
 import { measuresOf, SOURCES, type ChartDef } from './charts.js';
-import { ASSET, PERIOD, TYPE } from './sql.js';
-import type { Grain, Meta, Row, Value } from './types.js';
+import type { Grain, Meta, Retention, Row, SessionEvent, SessionRow, Value } from './types.js';
+
+/** Cube columns besides the chart's own; a leading underscore keeps them apart from dimensions. */
+export const TYPE = '_type';
+export const ASSET = '_asset';
+export const PERIOD = '_period';
 
 export interface EncodedCube {
   rows: number;
@@ -21,6 +25,19 @@ export interface ReportData {
   by: 'asset' | 'type';
   strings: string[];
   cubes: Record<string, EncodedCube>;
+  /** Retention (or a live stream's viewers) over the report's whole range, per asset it covers. */
+  retention: Record<string, Retention>;
+  /** The bounded set of sessions the report's explorer and timelines read (see report.ts). */
+  sessions: ReportSessions;
+}
+
+/** Sessions a report carries, and their events (cut to `maxEvents` each). */
+export interface ReportSessions {
+  /** What the set is, in words the page shows. */
+  note: string;
+  rows: SessionRow[];
+  events: Record<string, SessionEvent[]>;
+  maxEvents: number;
 }
 
 /** Which cube columns hold text, for one chart. */

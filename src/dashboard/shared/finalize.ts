@@ -4,7 +4,7 @@
  * Running the same function on both sides is what lets the report's roll-up match `serve`.
  */
 import { measuresOf, type ChartDef } from './charts.js';
-import { isoDay } from '../calendar.js';
+import { isoDay } from '../../calendar.js';
 import type { Row, Value } from './types.js';
 
 /** Code-unit order with nulls last: the same in Node and every browser (no locale). */

@@ -1,6 +1,7 @@
 /**
- * Every chart of the dashboard and the report, as data: which table it reads, the dimensions it
- * groups by, and the additive measures (counts and sums) it adds up.
+ * Every query behind the dashboard's and the report's charts, as data: which table it reads, the
+ * dimensions it groups by, and the additive measures (counts and sums) it adds up. What the page
+ * shows of them (titles, sections, order) is listed once, in ./page.ts.
  *
  * Only counts and sums are stored because they roll up: the report's browser code can add cube
  * rows together for any filter and get exactly what `serve` computes, and averages and rates are
@@ -31,7 +32,7 @@ export interface Source {
   day: string;
   /** Columns an asset-type / asset filter applies to; absent when the table is account-wide. */
   asset?: { type: string; id: string };
-  /** Every column the charts read (serve keeps a copy of them sorted by asset). */
+  /** Every column the charts and the session explorer read (serve keeps a copy of them sorted by asset). */
   columns?: string[];
   measures: Measure[];
 }
@@ -46,7 +47,6 @@ export interface TopRule {
 
 export interface ChartDef {
   id: string;
-  title: string;
   source: SourceName;
   dims: Dim[];
   measures: string[];
@@ -67,9 +67,13 @@ export const SOURCES: Record<SourceName, Source> = {
     day: `(${LOADED_US} // ${US_PER_DAY})::INTEGER`,
     asset: { type: 'asset_type', id: 'asset_id' },
     columns: [
+      'session_id',
       'asset_type',
       'asset_id',
+      'asset_title',
       'loaded_at',
+      'ended_at',
+      'country',
       'country_code',
       'city',
       'device_type',
@@ -81,6 +85,7 @@ export const SOURCES: Record<SourceName, Source> = {
       'ended',
       'play_count',
       'max_position',
+      'event_count',
     ],
     measures: [
       { name: 'sessions', sql: 'count(*)' },
@@ -125,9 +130,8 @@ const DAY_DIM = (source: SourceName): Dim => ({
   kind: 'day',
 });
 
-const categorical = (id: string, title: string, column: string, n: number): ChartDef => ({
+const categorical = (id: string, column: string, n: number): ChartDef => ({
   id,
-  title,
   source: 'master',
   dims: [dim(column)],
   measures: ['sessions', 'watch'],
@@ -137,28 +141,24 @@ const categorical = (id: string, title: string, column: string, n: number): Char
 export const CHARTS: ChartDef[] = [
   {
     id: 'totals',
-    title: 'Headline figures',
     source: 'master',
     dims: [],
     measures: ['sessions', 'watch', 'ended', 'played'],
   },
   {
     id: 'daily',
-    title: 'Sessions per day',
     source: 'master',
     dims: [DAY_DIM('master'), dim('asset_type')],
     measures: ['sessions', 'watch'],
   },
   {
     id: 'countries',
-    title: 'Where viewers watch from',
     source: 'master',
     dims: [dim('country_code')],
     measures: ['sessions', 'watch'],
   },
   {
     id: 'countries_live',
-    title: 'Where live-stream viewers watch from',
     source: 'master',
     dims: [dim('country_code')],
     measures: ['sessions', 'watch'],
@@ -166,7 +166,6 @@ export const CHARTS: ChartDef[] = [
   },
   {
     id: 'cities',
-    title: 'Top cities',
     source: 'master',
     dims: [dim('city'), dim('country_code')],
     measures: ['sessions', 'watch'],
@@ -174,20 +173,18 @@ export const CHARTS: ChartDef[] = [
   },
   {
     id: 'assets',
-    title: 'Top videos and live streams',
     source: 'master',
     dims: [dim('asset_type'), dim('asset_id')],
     measures: ['sessions', 'watch'],
     top: { n: 10, by: ['sessions', 'watch'] },
   },
-  categorical('devices', 'Device type', 'device_type', 8),
-  categorical('os', 'Operating system', 'os_name', 8),
-  categorical('browsers', 'Browser', 'client_name', 8),
-  categorical('referrer_sources', 'Referrer source', 'referrer_source', 10),
-  categorical('referrer_mediums', 'Referrer medium', 'referrer_medium', 8),
+  categorical('devices', 'device_type', 8),
+  categorical('os', 'os_name', 8),
+  categorical('browsers', 'client_name', 8),
+  categorical('referrer_sources', 'referrer_source', 10),
+  categorical('referrer_mediums', 'referrer_medium', 8),
   {
     id: 'hours',
-    title: 'When people watch (UTC)',
     source: 'master',
     dims: [
       // ISO weekday, 1 = Monday: day 0 (1970-01-01) was a Thursday.
@@ -198,21 +195,18 @@ export const CHARTS: ChartDef[] = [
   },
   {
     id: 'watch_bins',
-    title: 'Watch time per session',
     source: 'master',
     dims: [dim('bin', binSql('watch_seconds'), 'int')],
     measures: ['sessions'],
   },
   {
     id: 'position_bins',
-    title: 'How far viewers get',
     source: 'master',
     dims: [dim('bin', binSql('max_position'), 'int')],
     measures: ['sessions'],
   },
   {
     id: 'api_daily',
-    title: 'Plays, views and impressions (Analytics API)',
     source: 'timeseries',
     dims: [DAY_DIM('timeseries'), dim('metric')],
     measures: ['value'],
@@ -220,7 +214,6 @@ export const CHARTS: ChartDef[] = [
   },
   {
     id: 'api_countries',
-    title: 'By country (Analytics API)',
     source: 'breakdowns',
     dims: [dim('metric'), dim('dimension_value')],
     measures: ['value'],
@@ -228,15 +221,12 @@ export const CHARTS: ChartDef[] = [
   },
   {
     id: 'api_devices',
-    title: 'By device type (Analytics API)',
     source: 'breakdowns',
     dims: [dim('metric'), dim('dimension_value')],
     measures: ['value'],
     where: `breakdown = 'device-type' AND metric IN (${apiMetricList})`,
   },
 ];
-
-export type ChartId = (typeof CHARTS)[number]['id'];
 
 export function chartById(id: string): ChartDef {
   const chart = CHARTS.find((c) => c.id === id);

@@ -2,7 +2,7 @@
  * The filter as a query string, both ways: the browser writes it, the server reads and checks it.
  * Bundled into the browser too: no Node imports.
  */
-import { dayNumber } from '../calendar.js';
+import { dayNumber } from '../../calendar.js';
 import type { Filter, TypeFilter } from './types.js';
 
 export class FilterError extends Error {}

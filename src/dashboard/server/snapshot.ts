@@ -3,23 +3,51 @@
  *
  * DuckDB lets one process write a file or several read it. A sync holds the write lock for
  * minutes; a dashboard holding a read lock all day would make every sync fail. So serve reads a
- * copy: when the source file changes, it opens the source read-only (which fails while a sync
- * writes: then it keeps the old copy and tries again later), copies the file and any WAL while
- * that lock guarantees nobody writes, lets go at once, and swaps the copy in. A sync that starts
- * meanwhile waits (src/sync/run.ts waits up to 5 s for the lock); the copy takes far less.
+ * copy: when the source changes, a `SnapshotSource` produces a new local DuckDB file, serve
+ * prepares it (per-snapshot aggregates, see ../queries.ts) and swaps it in; queries already
+ * queued on the old copy finish first.
+ *
+ * Producing the copy is the one step that knows where the warehouse lives: today a DuckDB file
+ * (`duckdbFileSource`, below); a PostgreSQL warehouse plugs in as another source that pulls its
+ * tables into the local file. Everything else reads the local DuckDB copy.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
-import { Warehouse, WarehouseLockedError } from '../warehouse/connection.js';
-import { assertWarehouse } from '../warehouse/migrate.js';
-import { isPostgresUrl } from '../warehouse/postgres/target.js';
-import type { PostgresSnapshots } from '../warehouse/postgres/snapshot.js';
-import { buildAggregates, readFacts, type WarehouseFacts } from './queries.js';
+import { UsageError } from '../../errors.js';
+import { Warehouse, WarehouseLockedError } from '../../warehouse/connection.js';
+import { assertWarehouse } from '../../warehouse/migrate.js';
+import { isPostgresUrl } from '../../warehouse/postgres/target.js';
+import { prepareSnapshot, readFacts, type WarehouseFacts } from '../queries.js';
+import { BY_ASSET_TABLE } from '../sql.js';
 
-/** What identifies a version of the source: a sync changes the file's or its WAL's mtime or size. */
-function signature(path: string): string | undefined {
+export interface Snapshot {
+  version: number;
+  db: Warehouse;
+  facts: WarehouseFacts;
+  refreshedAt: string;
+}
+
+export type RefreshResult = 'unchanged' | 'updated' | 'locked' | 'missing';
+
+/** Where snapshots come from. */
+export interface SnapshotSource {
+  /** For messages: the file name or address the user gave. */
+  readonly name: string;
+  /** A token that changes whenever the source changes; undefined when the source is gone. */
+  signature(): Promise<string | undefined>;
+  /**
+   * Writes a complete DuckDB warehouse at `target` (and nothing else) from the source as it is
+   * now, and returns the signature of what it copied; `locked` when the source cannot be read
+   * right now (a sync is writing it) and should be tried again later.
+   */
+  produce(target: string): Promise<{ signature: string | undefined } | 'locked'>;
+  /** Lets go of what it holds (a connection), when the store closes. */
+  close?(): Promise<void>;
+}
+
+/** What identifies a version of a DuckDB file: a sync changes the file's or its WAL's mtime or size. */
+function fileSignature(path: string): string | undefined {
   const part = (p: string) => {
     try {
       const s = statSync(p);
@@ -32,21 +60,41 @@ function signature(path: string): string | undefined {
   return `${part(path)}/${part(`${path}.wal`)}`;
 }
 
-export interface Snapshot {
-  version: number;
-  db: Warehouse;
-  facts: WarehouseFacts;
-  refreshedAt: string;
+/**
+ * A warehouse in a DuckDB file: open it read-only (which fails while a sync writes), copy the
+ * file and any WAL while that lock guarantees nobody writes, and let go at once. A sync that
+ * starts meanwhile waits (src/sync/run.ts waits up to 5 s for the lock); the copy takes far less.
+ */
+export function duckdbFileSource(path: string): SnapshotSource {
+  return {
+    name: path,
+    signature: async () => fileSignature(path),
+    async produce(target) {
+      let lock: Warehouse;
+      try {
+        lock = await Warehouse.open(path, { readOnly: true });
+      } catch (error) {
+        if (error instanceof WarehouseLockedError) return 'locked';
+        throw error;
+      }
+      try {
+        await assertWarehouse(lock);
+        // Taken under the lock: no writer can change the file until it is released.
+        const signature = fileSignature(path);
+        copyFileSync(path, target);
+        if (existsSync(`${path}.wal`)) copyFileSync(`${path}.wal`, `${target}.wal`);
+        return { signature };
+      } finally {
+        lock.close();
+      }
+    },
+  };
 }
 
-export type RefreshResult = 'unchanged' | 'updated' | 'locked' | 'missing';
-
 export interface SnapshotOptions {
-  /** PostgreSQL sources: the schema (default viewership). */
-  schema?: string;
   /** Where copies live; default a fresh folder under the system's temp dir, removed on close. */
   dir?: string;
-  /** Called after each attempt, for logs. */
+  /** Called after each attempt of the watcher, for logs. */
   onRefresh?: (result: RefreshResult, error?: unknown) => void;
 }
 
@@ -56,14 +104,15 @@ export class SnapshotStore {
   private refreshing: Promise<RefreshResult> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private counter = 0;
-  private postgres: PostgresSnapshots | undefined;
   private readonly dir: string;
   private readonly ownsDir: boolean;
+  readonly source: SnapshotSource;
 
   constructor(
-    readonly source: string,
+    source: string | SnapshotSource,
     private readonly options: SnapshotOptions = {},
   ) {
+    this.source = typeof source === 'string' ? duckdbFileSource(source) : source;
     this.ownsDir = options.dir === undefined;
     this.dir = options.dir ?? mkdtempSync(join(tmpdir(), 'viewership-serve-'));
     mkdirSync(this.dir, { recursive: true });
@@ -102,69 +151,33 @@ export class SnapshotStore {
   }
 
   private async tryRefresh(): Promise<RefreshResult> {
-    if (isPostgresUrl(this.source)) return this.refreshFromPostgres();
-    const before = signature(this.source);
+    const before = await this.source.signature();
     if (before === undefined) return 'missing';
     if (before === this.copied) return 'unchanged';
-    let lock: Warehouse;
-    try {
-      lock = await Warehouse.open(this.source, { readOnly: true });
-    } catch (error) {
-      if (error instanceof WarehouseLockedError) return 'locked';
-      throw error;
-    }
-    const version = ++this.counter;
-    const target = join(this.dir, `snapshot-${version}.duckdb`);
-    let copiedSignature: string | undefined;
-    try {
-      await assertWarehouse(lock);
-      // Taken under the lock: no writer can change the file until it is released.
-      copiedSignature = signature(this.source);
-      copyFileSync(this.source, target);
-      if (existsSync(`${this.source}.wal`)) copyFileSync(`${this.source}.wal`, `${target}.wal`);
-    } catch (error) {
-      removeCopy(target);
-      throw error;
-    } finally {
-      lock.close();
-    }
-    try {
-      await this.swapIn(target, version);
-    } catch (error) {
-      removeCopy(target);
-      throw error;
-    }
-    this.copied = copiedSignature;
-    return 'updated';
-  }
-
-  /** PostgreSQL: a new local DuckDB snapshot when the data changed (see postgres/snapshot.ts). */
-  private async refreshFromPostgres(): Promise<RefreshResult> {
-    const { PostgresSnapshots } = await import('../warehouse/postgres/snapshot.js');
-    this.postgres ??= new PostgresSnapshots(this.source, this.options.schema);
+    // Versions count the snapshots swapped in: a locked attempt leaves no file and no number.
     const target = join(this.dir, `snapshot-${this.counter + 1}.duckdb`);
-    const pulled = await this.postgres.refresh(target, this.copied).catch((error: unknown) => {
-      removeCopy(target);
-      throw error;
-    });
-    if (pulled.result !== 'updated') return pulled.result;
-    const version = ++this.counter;
     try {
-      await this.swapIn(target, version);
+      const produced = await this.source.produce(target);
+      if (produced === 'locked') {
+        removeCopy(target);
+        return 'locked';
+      }
+      await this.swapIn(target, this.counter + 1);
+      this.counter += 1;
+      this.copied = produced.signature;
+      return 'updated';
     } catch (error) {
       removeCopy(target);
       throw error;
     }
-    this.copied = pulled.signature;
-    return 'updated';
   }
 
   private async swapIn(path: string, version: number): Promise<void> {
     const db = await Warehouse.open(path, { readOnly: true });
     let facts: WarehouseFacts;
     try {
-      await buildAggregates(db);
-      facts = await readFacts(db);
+      await prepareSnapshot(db);
+      facts = await readFacts(db, {}, BY_ASSET_TABLE);
     } catch (error) {
       db.close();
       throw error;
@@ -179,7 +192,7 @@ export class SnapshotStore {
     await this.refreshing?.catch(() => undefined);
     if (this.current) await retire(this.current);
     this.current = undefined;
-    await this.postgres?.close();
+    await this.source.close?.();
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -193,6 +206,7 @@ async function retire(snapshot: Snapshot): Promise<void> {
 function removeCopy(path: string): void {
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
+  rmSync(`${path}.tmp`, { recursive: true, force: true });
 }
 
 /** For serve's start: a missing source is a usage error, not something to wait for. */

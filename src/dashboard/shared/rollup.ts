@@ -4,10 +4,9 @@
  * equal to serve's SQL on a real warehouse.
  */
 import { assetFiltered, type ChartDef } from './charts.js';
-import { measureNames } from './cube.js';
-import { dayNumber, monthStart, weekStart } from '../calendar.js';
+import { ASSET, measureNames, PERIOD, TYPE } from './cube.js';
+import { dayNumber, monthStart, weekStart } from '../../calendar.js';
 import { finalize } from './finalize.js';
-import { ASSET, PERIOD, TYPE } from './sql.js';
 import type { Filter, Grain, Row, Value } from './types.js';
 
 /** The period a day falls in: a range starting mid-week starts at that week. */
