@@ -134,6 +134,18 @@ async function dashboard(url: string, log: (line: string) => void): Promise<Benc
 
     const cold: number[] = [];
     const warm: number[] = [];
+    // As bench/dashboard.ts: once the first question is answered, retention and session lists.
+    await timed(`${base}/api/data`);
+    const largest = meta.assets.find((a) => a.type === 'video')!;
+    for (const path of [
+      `/api/retention?asset=${largest.id}`,
+      '/api/sessions',
+      `/api/sessions?asset=${largest.id}&sort=watch`,
+    ]) {
+      const first = await timed(`${base}${path}`);
+      cold.push(first);
+      log(`  ${path.padEnd(45)} cold ${first.toFixed(0).padStart(4)} ms`);
+    }
     for (const path of ['/api/meta', '/api/version']) {
       cold.push(await timed(`${base}${path}`));
       warm.push(await timed(`${base}${path}`));
