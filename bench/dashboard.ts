@@ -26,7 +26,7 @@ import { millionWarehouse } from './fixtures/million.js';
  * each session that played one ([0, 60% of its watch time]) and, when it seeked, a second one
  * after a 30 s gap: about 1.3 million spans, shaped like a real account's.
  */
-async function addWatchSpans(path: string): Promise<void> {
+export async function addWatchSpans(path: string): Promise<void> {
   const db = await Warehouse.open(path);
   try {
     const n = Number(await db.scalar<bigint>('SELECT count(*) FROM viewership.watch_spans'));
@@ -53,11 +53,11 @@ export interface BenchResult {
 
 const OUT = join(import.meta.dirname, '../bench-output');
 /** Bump when the fixture's SQL changes, so an old file is not reused. */
-const FIXTURE = join(OUT, 'dashboard-1m-v3.duckdb');
+export const FIXTURE = join(OUT, 'dashboard-1m-v3.duckdb');
 const REQUEST_BAR_MS = 300;
 const PAGE_BAR_MS = 2000;
 
-async function timed(url: string): Promise<number> {
+export async function timed(url: string): Promise<number> {
   const t = performance.now();
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
@@ -68,7 +68,7 @@ async function timed(url: string): Promise<number> {
 const shift = (day: string, days: number) => isoDay(dayNumber(day)! + days);
 
 /** The filters a user is likely to try, from the cheapest to the dearest. */
-function filters(meta: Meta): Array<[string, Filter]> {
+export function filters(meta: Meta): Array<[string, Filter]> {
   const end = meta.extent!.to;
   const top = meta.assets.find((a) => a.type === 'video')!;
   const live = meta.assets.find((a) => a.type === 'live_stream')!;

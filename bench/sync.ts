@@ -31,7 +31,12 @@ interface Run {
 }
 
 /** Runs `viewership sync --json` as a user would and times it from spawn to exit. */
-function runSync(url: string, apiKey: string, db: string, extra: string[] = []): Promise<Run> {
+export function runSync(
+  url: string,
+  apiKey: string,
+  db: string,
+  extra: string[] = [],
+): Promise<Run> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -53,7 +58,7 @@ function runSync(url: string, apiKey: string, db: string, extra: string[] = []):
   });
 }
 
-function fresh(name: string): string {
+export function fresh(name: string): string {
   mkdirSync(OUT, { recursive: true });
   const db = join(OUT, name);
   rmSync(db, { force: true });

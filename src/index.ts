@@ -35,6 +35,14 @@ export { ensureSchema, assertWarehouse } from './warehouse/migrate.js';
 export { exportTable, EXPORT_FORMATS } from './warehouse/export.js';
 export { runQuery, formatResult } from './warehouse/query.js';
 export { TABLES, TABLE_NAMES } from './warehouse/schema.js';
+export {
+  openDestination,
+  queryWarehouse,
+  withReadableWarehouse,
+  isPostgresUrl,
+} from './warehouse/open.js';
+export type { Destination } from './warehouse/destination.js';
+export { snapshotPostgres } from './warehouse/postgres/snapshot.js';
 
 // dashboard and report
 export { startDashboard } from './dashboard/server.js';

@@ -134,3 +134,9 @@ export function apiKeyOption(opts: { apiKey?: string; apiKeyFile?: string }): st
   }
   return key;
 }
+
+/** `--db` and `--schema`, worded once for every command that takes them. */
+export const DB_HELP =
+  'warehouse: a DuckDB file, or a PostgreSQL URL postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ~/.pgpass)';
+export const SCHEMA_HELP =
+  'PostgreSQL only: the schema of the tables (default viewership; bookkeeping in <name>_internal)';

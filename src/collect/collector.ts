@@ -26,6 +26,8 @@ import type { SessionInfo } from './record.js';
 export interface CollectorOptions {
   /** Warehouse: a DuckDB file or a PostgreSQL URL. */
   db: string;
+  /** PostgreSQL: the schema of the contract's tables. */
+  schema?: string;
   /** Journal folder; default `<db>.journal` for a file, `viewership-collect.journal` for a URL. */
   journal?: string;
   host?: string;
@@ -129,7 +131,11 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
   const enricher = await Enricher.open(options.geoDb);
   const journal = await Journal.open(journalDir);
-  const publisherOptions = { db: options.db, journal: journalDir };
+  const publisherOptions = {
+    db: options.db,
+    journal: journalDir,
+    ...(options.schema !== undefined && { schema: options.schema }),
+  };
   let publisher: Publishing;
   try {
     publisher = options.inlinePublisher

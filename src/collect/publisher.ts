@@ -39,6 +39,8 @@ export interface PublishResult {
 
 export interface PublisherOptions {
   db: string;
+  /** PostgreSQL: the schema of the contract's tables. */
+  schema?: string;
   journal: string;
   /** Lines per transaction, at most (whole segments: a big one goes alone). */
   maxLinesPerCommit?: number;
@@ -78,6 +80,8 @@ export class Publisher {
         this.kept ??
         (await openDestination(this.options.db, {
           lockWaitMs: this.options.lockWaitMs ?? 250,
+          syncLock: false,
+          ...(this.options.schema !== undefined && { schema: this.options.schema }),
         }));
     } catch (error) {
       if (!(error instanceof WarehouseLockedError)) throw error;

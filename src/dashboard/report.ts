@@ -15,8 +15,8 @@
  */
 import { parseDayRange } from '../calendar.js';
 import { assertNotWarehouse, writeTextOutput } from '../outputs.js';
-import { Warehouse } from '../warehouse/connection.js';
-import { assertWarehouse } from '../warehouse/migrate.js';
+import type { Warehouse } from '../warehouse/connection.js';
+import { DASHBOARD_TABLES, withReadableWarehouse } from '../warehouse/open.js';
 import { readBundle } from './bundle.js';
 import { CHARTS } from './shared/charts.js';
 import { Dictionary, encodeCube, type ReportData } from './shared/cube.js';
@@ -53,7 +53,9 @@ const SHAPES: CubeShape[] = [
 const BYTES_PER_CELL = 3;
 
 export interface ReportOptions {
+  /** A DuckDB file, or a PostgreSQL URL (read through a local snapshot). */
   db: string;
+  schema?: string;
   out: string;
   from?: string;
   to?: string;
@@ -214,14 +216,11 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   };
   assertNotWarehouse(options.out, options.db);
   const app = readBundle();
-  const db = await Warehouse.open(options.db, { readOnly: true, lockWaitMs: 2000 });
-  let data: ReportData;
-  try {
-    await assertWarehouse(db);
-    data = await buildReportData(db, range, options.dataBudget);
-  } finally {
-    db.close();
-  }
+  const data = await withReadableWarehouse(
+    options.db,
+    { schema: options.schema, tables: DASHBOARD_TABLES, raw: false },
+    (db) => buildReportData(db, range, options.dataBudget),
+  );
   const title = data.meta.extent
     ? `viewership report, ${data.meta.extent.from} to ${data.meta.extent.to}`
     : 'viewership report';

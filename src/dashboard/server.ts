@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../listen.js';
+import { isPostgresUrl, redactUrl } from '../warehouse/postgres/target.js';
 import { readBundle } from './bundle.js';
 import { servePage } from './html.js';
 import { hostAllowed, json, send, text } from './server/http.js';
@@ -15,7 +16,10 @@ import { notFoundReply, routes } from './server/routes.js';
 import { assertSourceExists, SnapshotStore } from './server/snapshot.js';
 
 export interface ServeOptions {
+  /** A DuckDB file, or a PostgreSQL URL (pulled into local snapshots). */
   db: string;
+  /** PostgreSQL: the warehouse's schema (default viewership). */
+  schema?: string;
   port?: number;
   host?: string;
   /**
@@ -46,15 +50,21 @@ export async function startDashboard(options: ServeOptions): Promise<RunningDash
   assertSourceExists(options.db);
   const shell = { page: servePage({ pollMs: options.pollMs ?? 5000 }), bundle: readBundle() };
 
+  // A PostgreSQL warehouse is pulled into the local snapshots; messages name it without password.
+  const name = redactUrl(options.db);
+  const source = isPostgresUrl(options.db)
+    ? (await import('../warehouse/postgres/snapshot.js')).postgresSource(options.db, options.schema)
+    : options.db;
+
   // The page's first question on every new snapshot; asked ahead, it is answered from cache.
   const prefetch = () => {
     answers
       .data({ type: 'all' })
-      .catch((error: unknown) => log(`could not read ${options.db}: ${(error as Error).message}`));
+      .catch((error: unknown) => log(`could not read ${name}: ${(error as Error).message}`));
   };
-  const store: SnapshotStore = new SnapshotStore(options.db, {
+  const store: SnapshotStore = new SnapshotStore(source, {
     ...(options.snapshotDir !== undefined && { dir: options.snapshotDir }),
-    onRefresh: refreshLog(options.db, log, (): number => store.version, prefetch),
+    onRefresh: refreshLog(name, log, (): number => store.version, prefetch),
   });
   const answers = snapshotAnswers(store);
 

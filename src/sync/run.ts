@@ -26,7 +26,10 @@ import { RawDir } from './raw-dir.js';
 import { syncSessions } from './sessions.js';
 
 export interface SyncOptions {
+  /** A DuckDB file, or a PostgreSQL URL. */
   db: string;
+  /** PostgreSQL: the schema of the contract's tables (default `viewership`). */
+  schema?: string;
   apiKey: string;
   env?: string;
   baseUrl?: string;
@@ -152,6 +155,7 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
   // The warehouse first: a locked or foreign store fails before any request is made.
   const store: Destination = await openDestination(options.db, {
     lockWaitMs: options.lockWaitMs ?? 5000,
+    schema: options.schema,
   });
   let runId: number | undefined;
   let migrated: string[] = [];

@@ -29,7 +29,7 @@ import {
   type TableSpec,
 } from './schema.js';
 
-type Strategy =
+export type Strategy =
   | { kind: 'upsert'; preserve?: string[] }
   | { kind: 'replace'; by: string[] }
   | { kind: 'replace-from'; by: string; from: string }
@@ -37,7 +37,7 @@ type Strategy =
   | { kind: 'merge-ordered'; by: string; seq: string; order: string; identity: string[] };
 
 /** How each loaded table merges; tables not listed upsert by key. */
-const STRATEGIES: Partial<Record<LoadedTable, Strategy>> = {
+export const STRATEGIES: Partial<Record<LoadedTable, Strategy>> = {
   videos: { kind: 'upsert', preserve: ['first_seen_at'] },
   live_streams: { kind: 'upsert', preserve: ['first_seen_at'] },
   players: { kind: 'upsert', preserve: ['first_seen_at'] },

@@ -24,8 +24,12 @@ const NO_EVENTS: Record<string, string | null> = {
   max_position: null,
 };
 
-/** The master view: every session with its figures. */
-export const MASTER_VIEW_SQL = `CREATE OR REPLACE VIEW main.master AS
+/**
+ * The master view: every session with its figures. Plain SQL that DuckDB and PostgreSQL both
+ * run; `contract` and `internal` name the schemas (DuckDB: main and viewership).
+ */
+export const masterViewSql = (contract = 'main', internal = 'viewership') =>
+  `CREATE OR REPLACE VIEW ${contract}.master AS
   SELECT ${SESSION_COLUMNS.map((c) => `s.${c.name}`).join(', ')},
     ${MASTER_METRIC_COLUMNS.map(({ name }) => {
       const zero = NO_EVENTS[name];
@@ -33,15 +37,19 @@ export const MASTER_VIEW_SQL = `CREATE OR REPLACE VIEW main.master AS
         ? `t.${name}`
         : `coalesce(t.${name}, ${zero}) AS ${name}`;
     }).join(',\n    ')}
-  FROM main.sessions s LEFT JOIN viewership.session_stats t ON t.session_id = s.session_id`;
+  FROM ${contract}.sessions s LEFT JOIN ${internal}.session_stats t ON t.session_id = s.session_id`;
+
+export const MASTER_VIEW_SQL = masterViewSql();
 
 /** Sessions carry their asset's current title: renamed assets are renamed everywhere. */
-export const REFRESH_TITLES_SQL = `
-  UPDATE main.sessions AS s SET asset_title = a.title
-  FROM (SELECT 'video' AS asset_type, video_id AS asset_id, title FROM main.videos
-        UNION ALL SELECT 'live_stream', live_stream_id, name FROM main.live_streams) a
+export const refreshTitlesSql = (contract = 'main') => `
+  UPDATE ${contract}.sessions AS s SET asset_title = a.title
+  FROM (SELECT 'video' AS asset_type, video_id AS asset_id, title FROM ${contract}.videos
+        UNION ALL SELECT 'live_stream', live_stream_id, name FROM ${contract}.live_streams) a
   WHERE s.asset_type = a.asset_type AND s.asset_id = a.asset_id
     AND s.asset_title IS DISTINCT FROM a.title`;
+
+export const REFRESH_TITLES_SQL = refreshTitlesSql();
 
 export async function refreshAssetTitles(db: Warehouse): Promise<void> {
   await db.run(REFRESH_TITLES_SQL);
@@ -51,7 +59,8 @@ export async function refreshAssetTitles(db: Warehouse): Promise<void> {
 export const REFRESH_SOME_TITLES_SQL = `${REFRESH_TITLES_SQL}
     AND s.session_id IN (SELECT unnest($1::VARCHAR[]))`;
 
-interface StoredEvent {
+/** A stored event as the figures need it (emitted_at in microseconds). */
+export interface StoredEvent {
   session_id: string;
   type: string | null;
   emitted_at: bigint | null;
@@ -61,7 +70,8 @@ interface StoredEvent {
 }
 
 /** Folds events ordered by session, then seq, into session_stats and watch_spans rows. */
-function foldFigures(events: StoredEvent[]): { stats: Row[]; spans: Row[] } {
+/** Figures and spans of the sessions whose events these are, in session and seq order. */
+export function foldFigures(events: StoredEvent[]): { stats: Row[]; spans: Row[] } {
   const stats: Row[] = [];
   const spans: Row[] = [];
   let figures: SessionFigures | undefined;

@@ -3,12 +3,14 @@
  * an asset gone from the API is marked gone and keeps its history; a renamed asset is renamed
  * in every session row.
  */
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NOW, pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { compareWithTruth } from '../helpers/truth.js';
+import { skipWithoutDestination, warehouse, type TestWarehouse } from '../helpers/destinations.js';
+
+skipWithoutDestination();
 
 const dir = tempDir();
 const running: PinnedEmulator[] = [];
@@ -16,12 +18,12 @@ afterAll(async () => {
   await Promise.all(running.map((e) => e.close()));
 });
 
-async function sync(e: PinnedEmulator, db: string, ...extra: string[]) {
-  return runCli(['sync', '--base-url', e.url, '--db', db, ...extra], e.env);
+async function sync(e: PinnedEmulator, db: TestWarehouse, ...extra: string[]) {
+  return runCli(['sync', '--base-url', e.url, ...db.args, ...extra], e.env);
 }
 
-async function read<T>(db: string, sql: string): Promise<T[]> {
-  const wh = await Warehouse.open(db, { readOnly: true });
+async function read<T>(db: TestWarehouse, sql: string): Promise<T[]> {
+  const wh = await Warehouse.open(await db.local(), { readOnly: true });
   try {
     return await wh.rows<T>(sql);
   } finally {
@@ -38,7 +40,7 @@ describe('accounts without every API generation', () => {
       variance: true,
     });
     running.push(e);
-    const db = join(dir, 'no-raw.duckdb');
+    const db = warehouse(dir, 'no-raw');
     const r = await sync(e, db);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/not available on this account: raw statistics API/);
@@ -65,11 +67,11 @@ describe('accounts without every API generation', () => {
       variance: true,
     });
     running.push(e);
-    const db = join(dir, 'no-analytics.duckdb');
+    const db = warehouse(dir, 'no-analytics');
     const r = await sync(e, db, '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).missingGenerations).toEqual(['analytics']);
-    expect(await compareWithTruth(db, e.emulator.truth)).toEqual([]);
+    expect(await compareWithTruth(await db.local(), e.emulator.truth)).toEqual([]);
   });
 });
 
@@ -77,7 +79,7 @@ describe('an account that changes between syncs', () => {
   it('marks a deleted video gone, keeps its sessions, and renames a renamed one everywhere', async () => {
     const e = await pinnedEmulator({ preset: 'tiny', seed: 9 });
     running.push(e);
-    const db = join(dir, 'changes.duckdb');
+    const db = warehouse(dir, 'changes');
     expect((await sync(e, db)).code).toBe(0);
     const [gone, renamed] = await read<{ video_id: string; n: bigint }>(
       db,

@@ -3,13 +3,15 @@
  * tokens expiring every two seconds — and `kill -9` at several points: the warehouse must still
  * equal the emulator's ground truth.
  */
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EmulatorOptions } from '../../src/emulator/index.js';
 import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { finished, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { compareWithTruth } from '../helpers/truth.js';
+import { skipWithoutDestination, warehouse } from '../helpers/destinations.js';
+
+skipWithoutDestination();
 
 const dir = tempDir();
 const running: PinnedEmulator[] = [];
@@ -39,9 +41,9 @@ describe('sync under faults', () => {
         seed: 9,
       },
     });
-    const db = join(dir, 'faults.duckdb');
+    const db = warehouse(dir, 'faults');
     const result = await runCli(
-      ['sync', '--base-url', e.url, '--db', db, '--timeout', '1', '--json'],
+      ['sync', '--base-url', e.url, ...db.args, '--timeout', '1', '--json'],
       e.env,
     );
     expect(result.stderr).toBe('');
@@ -51,7 +53,7 @@ describe('sync under faults', () => {
     expect(summary.rateLimited).toBeGreaterThan(0);
     expect(e.emulator.stats.faults).toBeGreaterThan(50);
     expect(e.emulator.stats.byRoute['POST /auth/refresh'] ?? 0).toBeGreaterThan(0);
-    expect(await compareWithTruth(db, e.emulator.truth)).toEqual([]);
+    expect(await compareWithTruth(await db.local(), e.emulator.truth)).toEqual([]);
   });
 });
 
@@ -65,12 +67,12 @@ describe('sync under a rate limit', () => {
       seed: 6,
       rateLimit: { perMinute: 200, windowMs: 1000 },
     });
-    const db = join(dir, 'limited.duckdb');
-    const result = await runCli(['sync', '--base-url', e.url, '--db', db, '--json'], e.env);
+    const db = warehouse(dir, 'limited');
+    const result = await runCli(['sync', '--base-url', e.url, ...db.args, '--json'], e.env);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.requests).toBeGreaterThan(600);
-    expect(await compareWithTruth(db, e.emulator.truth)).toEqual([]);
+    expect(await compareWithTruth(await db.local(), e.emulator.truth)).toEqual([]);
   });
 });
 
@@ -84,9 +86,9 @@ describe('kill -9 mid-sync', () => {
       latencyMs: 8,
       variance: { vanishingAssets: false },
     });
-    const db = join(dir, 'killed.duckdb');
+    const db = warehouse(dir, 'killed');
     const env = e.env;
-    const args = ['sync', '--base-url', e.url, '--db', db];
+    const args = ['sync', '--base-url', e.url, ...db.args];
     // Killed when the emulator has answered so many of the run's requests, whatever the machine's
     // speed: during the catalog, the session listing, and twice among the events.
     for (const afterRequests of [5, 150, 900, 1800]) {
@@ -105,9 +107,10 @@ describe('kill -9 mid-sync', () => {
     }
     const final = await runCli([...args, '--json'], env);
     expect(final.code).toBe(0);
-    expect(await compareWithTruth(db, e.emulator.truth)).toEqual([]);
+    const local = await db.local();
+    expect(await compareWithTruth(local, e.emulator.truth)).toEqual([]);
 
-    const wh = await Warehouse.open(db, { readOnly: true });
+    const wh = await Warehouse.open(local, { readOnly: true });
     try {
       const runs = await wh.rows<{ status: string }>(
         'SELECT status FROM sync_runs ORDER BY run_id',

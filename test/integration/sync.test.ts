@@ -9,6 +9,9 @@ import { NOW, pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { compareWithTruth } from '../helpers/truth.js';
+import { skipWithoutDestination, warehouse, type TestWarehouse } from '../helpers/destinations.js';
+
+skipWithoutDestination();
 
 let emulator: PinnedEmulator;
 let dir: string;
@@ -21,18 +24,17 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.close());
 
-const syncArgs = (db: string, ...extra: string[]) => [
+const syncArgs = (db: TestWarehouse, ...extra: string[]) => [
   'sync',
   '--base-url',
   emulator.url,
-  '--db',
-  db,
+  ...db.args,
   ...extra,
 ];
 
 describe('sync against the emulator', () => {
   it('mirrors the whole account: every table equals the ground truth', async () => {
-    const db = join(dir, 'full.duckdb');
+    const db = warehouse(dir, 'full');
     const raw = join(dir, 'raw');
     const result = await runCli(syncArgs(db, '--raw-dir', raw, '--json'), emulator.env);
     expect(result.stderr).toBe('');
@@ -41,7 +43,8 @@ describe('sync against the emulator', () => {
     expect(summary).toMatchObject({ status: 'succeeded', missingGenerations: [], rateLimited: 0 });
     const learnable = [...emulator.emulator.truth.sessions()].filter((s) => s.listed && s.readable);
     expect(summary.rowsAdded.sessions).toBe(learnable.length);
-    expect(await compareWithTruth(db, emulator.emulator.truth)).toEqual([]);
+    const local = await db.local();
+    expect(await compareWithTruth(local, emulator.emulator.truth)).toEqual([]);
 
     // The tutorial's files, and every other response as NDJSON, none of it holding the key.
     const files = readdirSync(raw).sort();
@@ -61,11 +64,11 @@ describe('sync against the emulator', () => {
       .variance()
       .vanishingAssets.filter((v) => v.vanished && v.assetType === 'video').length;
     expect(videos).toHaveLength(emulator.emulator.truth.videos().length + vanished);
-    for (const file of [...files.map((f) => join(raw, f)), db]) {
+    for (const file of [...files.map((f) => join(raw, f)), local]) {
       expect(readFileSync(file).includes(emulator.apiKey), file).toBe(false);
     }
 
-    const wh = await Warehouse.open(db, { readOnly: true });
+    const wh = await Warehouse.open(local, { readOnly: true });
     try {
       const runs = await wh.rows<{ status: string; requests: bigint; rows_added: bigint }>(
         'SELECT status, requests, rows_added FROM sync_runs',
@@ -83,7 +86,7 @@ describe('sync against the emulator', () => {
   });
 
   it('a second run adds nothing and asks no ended session for its events', async () => {
-    const db = join(dir, 'twice.duckdb');
+    const db = warehouse(dir, 'twice');
     const env = emulator.env;
     expect((await runCli(syncArgs(db), env)).code).toBe(0);
     emulator.emulator.stats.reset();
@@ -101,7 +104,7 @@ describe('sync against the emulator', () => {
         `events of ended session ${sessionId} fetched again`,
       ).toBeNull();
     }
-    expect(await compareWithTruth(db, truth)).toEqual([]);
+    expect(await compareWithTruth(await db.local(), truth)).toEqual([]);
   });
 });
 
@@ -118,11 +121,11 @@ describe('sessions still open', () => {
       variance: true,
     });
     try {
-      const db = join(dir, 'open.duckdb');
+      const db = warehouse(dir, 'open');
       const env = busy.env;
       const truth = busy.emulator.truth;
       expect(
-        (await runCli(['sync', '--base-url', busy.url, '--db', db, '--no-metrics'], env)).code,
+        (await runCli(['sync', '--base-url', busy.url, ...db.args, '--no-metrics'], env)).code,
       ).toBe(0);
       const before = [...truth.sessions()];
       // Open as the client sees it: sent without an end, loaded in the last two days (older
@@ -141,13 +144,13 @@ describe('sessions still open', () => {
       const open = new Set(before.filter(seenOpen).map((s) => s.sessionId));
       const known = new Set(before.map((s) => s.sessionId));
       expect(open.size).toBeGreaterThan(0);
-      expect(await compareWithTruth(db, truth)).toEqual([]);
+      expect(await compareWithTruth(await db.local(), truth)).toEqual([]);
 
       busy.emulator.clock.advance(2 * 3_600_000);
       busy.emulator.stats.reset();
       const later = { ...env, VIEWERSHIP_NOW: new Date(NOW + 2 * 3_600_000).toISOString() };
       expect(
-        (await runCli(['sync', '--base-url', busy.url, '--db', db, '--no-metrics'], later)).code,
+        (await runCli(['sync', '--base-url', busy.url, ...db.args, '--no-metrics'], later)).code,
       ).toBe(0);
       const asked = new Set(busy.emulator.stats.eventRequestsBySession.keys());
       // Every session open before was asked again…
@@ -155,7 +158,7 @@ describe('sessions still open', () => {
       // …and besides them only sessions that did not exist yet.
       for (const id of asked)
         expect(open.has(id) || !known.has(id), `ended session ${id} asked again`).toBe(true);
-      expect(await compareWithTruth(db, truth)).toEqual([]);
+      expect(await compareWithTruth(await db.local(), truth)).toEqual([]);
     } finally {
       await busy.close();
     }

@@ -8,6 +8,7 @@ import {
   integerOption,
   portOption,
   secondsOption,
+  SCHEMA_HELP,
   warehouseOption,
 } from '../options.js';
 
@@ -46,6 +47,7 @@ export function registerCollect(program: Command): void {
         .default('viewership.duckdb')
         .argParser(warehouseOption),
     )
+    .option('--schema <name>', SCHEMA_HELP)
     .option(
       '--host <address>',
       'address to listen on (anything but 127.0.0.1 is reachable from elsewhere)',
@@ -76,6 +78,7 @@ export function registerCollect(program: Command): void {
       const { startCollector } = await import('../../collect/collector.js');
       const collector = await startCollector({
         db: opts.db,
+        ...(opts.schema !== undefined && { schema: opts.schema }),
         host,
         port,
         allowOrigins,

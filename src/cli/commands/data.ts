@@ -3,31 +3,18 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { EXPORT_FORMATS, validateExport } from '../../warehouse/export.js';
 import { QUERY_FORMATS, type QueryFormat } from '../../warehouse/query.js';
-import { TABLE_NAMES } from '../../warehouse/schema.js';
-import type { Warehouse } from '../../warehouse/connection.js';
+import { TABLE_NAMES, type TableName } from '../../warehouse/schema.js';
 import { examples } from '../help.js';
-import { outputFileOption, outputFolderOption, warehouseOption } from '../options.js';
-
-async function withWarehouse<T>(
-  path: string,
-  work: (db: Warehouse) => Promise<T>,
-  options: { sandbox?: boolean } = {},
-): Promise<T> {
-  const { Warehouse } = await import('../../warehouse/connection.js');
-  const { assertWarehouse } = await import('../../warehouse/migrate.js');
-  const db = await Warehouse.open(path, { readOnly: true, lockWaitMs: 2000, ...options });
-  try {
-    await assertWarehouse(db);
-    return await work(db);
-  } finally {
-    db.close();
-  }
-}
+import {
+  DB_HELP,
+  outputFileOption,
+  outputFolderOption,
+  SCHEMA_HELP,
+  warehouseOption,
+} from '../options.js';
 
 const dbOption = () =>
-  new Option('--db <file>', 'the warehouse file')
-    .default('viewership.duckdb')
-    .argParser(warehouseOption);
+  new Option('--db <file|url>', DB_HELP).default('viewership.duckdb').argParser(warehouseOption);
 
 export function registerExport(program: Command): void {
   const command = program
@@ -49,6 +36,7 @@ export function registerExport(program: Command): void {
       "csv only: prefix text starting with = + - @ with ' so spreadsheets show it, not run it",
     )
     .addOption(dbOption())
+    .option('--schema <name>', SCHEMA_HELP)
     .option('--json', 'print the outcome as JSON')
     .action(async (opts) => {
       const options = {
@@ -62,7 +50,12 @@ export function registerExport(program: Command): void {
       };
       validateExport(options); // bad usage fails before the warehouse is opened
       const { exportTable } = await import('../../warehouse/export.js');
-      const rows = await withWarehouse(opts.db, (db) => exportTable(db, options));
+      const { tablesFor, withReadableWarehouse } = await import('../../warehouse/open.js');
+      const rows = await withReadableWarehouse(
+        opts.db,
+        { schema: opts.schema, tables: tablesFor(opts.table as TableName) },
+        (db) => exportTable(db, options),
+      );
       const outcome = { table: opts.table, format: opts.format, out: opts.out, rows };
       if (opts.json) console.error(JSON.stringify(outcome));
       else
@@ -98,12 +91,12 @@ export function registerQuery(program: Command): void {
       new Option('--format <format>', 'output format').choices([...QUERY_FORMATS]).default('table'),
     )
     .addOption(dbOption())
+    .option('--schema <name>', SCHEMA_HELP)
     .action(async (sql: string, opts) => {
-      const { formatResult, runQuery } = await import('../../warehouse/query.js');
+      const { formatResult } = await import('../../warehouse/query.js');
+      const { queryWarehouse } = await import('../../warehouse/open.js');
       const format = opts.format as QueryFormat;
-      const result = await withWarehouse(opts.db, (db) => runQuery(db, sql, format), {
-        sandbox: true,
-      });
+      const result = await queryWarehouse(opts.db, opts.schema, sql, format);
       console.log(formatResult(result, format));
     });
   examples(command, [
@@ -123,7 +116,19 @@ export function registerMigrate(program: Command): void {
       'bring a warehouse written by an older viewership up to date (sync does it too); each step is one transaction',
     )
     .addOption(dbOption())
+    .option('--schema <name>', SCHEMA_HELP)
     .action(async (opts) => {
+      const { isPostgresUrl } = await import('../../warehouse/postgres/target.js');
+      if (isPostgresUrl(opts.db)) {
+        const { migratePostgres } = await import('../../warehouse/postgres/store.js');
+        const { label, steps } = await migratePostgres(opts.db, opts.schema);
+        console.error(
+          steps.length === 0
+            ? `${label} is up to date`
+            : steps.map((s) => `migrated ${label} to ${s}`).join('\n'),
+        );
+        return;
+      }
       const { Warehouse } = await import('../../warehouse/connection.js');
       const { ensureSchema } = await import('../../warehouse/migrate.js');
       const { existsSync } = await import('node:fs');

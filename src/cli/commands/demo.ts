@@ -11,7 +11,7 @@ import { UsageError } from '../../errors.js';
 import { PRESET_NAMES, isPresetName } from '../../emulator/presets.js';
 import type { SyncSnapshot } from '../../sync/bounded.js';
 import { untilStopped } from '../lifecycle.js';
-import { integerOption, portOption } from '../options.js';
+import { DB_HELP, integerOption, portOption, SCHEMA_HELP } from '../options.js';
 import { showProgress } from '../progress.js';
 import type { startDashboard as StartDashboard } from '../../dashboard/server.js';
 import { examples } from '../help.js';
@@ -21,7 +21,8 @@ export function registerDemo(program: Command): void {
   const command = program
     .command('demo')
     .description('emulator + sync + serve in one command: the whole product, no account needed')
-    .option('--db <file>', 'warehouse file for the demo', 'viewership-demo.duckdb')
+    .option('--db <file|url>', `the demo's warehouse: ${DB_HELP}`, 'viewership-demo.duckdb')
+    .option('--schema <name>', SCHEMA_HELP)
     .option(
       '--port <n>',
       'dashboard port (0 = any free port; default 8080, or a free one if it is taken)',
@@ -70,7 +71,7 @@ export function registerDemo(program: Command): void {
         const stop = progress ? showProgress(() => latest) : () => undefined;
         try {
           const summary = await syncInWorker(
-            { db: opts.db, apiKey: emulator.apiKey, baseUrl: emulator.url },
+            { db: opts.db, schema: opts.schema, apiKey: emulator.apiKey, baseUrl: emulator.url },
             (snapshot) => (latest = snapshot),
           );
           stop();
@@ -82,7 +83,7 @@ export function registerDemo(program: Command): void {
       let dashboard: Awaited<ReturnType<typeof startDashboard>>;
       try {
         await sync(true);
-        dashboard = await startDashboardOnFreePort(startDashboard, opts.db, port);
+        dashboard = await startDashboardOnFreePort(startDashboard, opts.db, opts.schema, port);
       } catch (error) {
         // Nothing may keep the process alive once the demo cannot start.
         await emulator.close();
@@ -152,14 +153,15 @@ export function registerDemo(program: Command): void {
 async function startDashboardOnFreePort(
   start: typeof StartDashboard,
   db: string,
+  schema: string | undefined,
   port: number | undefined,
 ) {
   const log = (line: string) => console.error(line);
   try {
-    return await start({ db, port: port ?? 8080, log });
+    return await start({ db, schema, port: port ?? 8080, log });
   } catch (error) {
     if (port !== undefined || !/already in use/.test((error as Error).message)) throw error;
-    const dashboard = await start({ db, port: 0, log });
+    const dashboard = await start({ db, schema, port: 0, log });
     console.error(`port 8080 is taken: the dashboard listens on port ${dashboard.port} instead`);
     return dashboard;
   }

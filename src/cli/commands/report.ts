@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { examples } from '../help.js';
-import { outputFileOption, warehouseOption } from '../options.js';
+import { DB_HELP, outputFileOption, SCHEMA_HELP, warehouseOption } from '../options.js';
 
 const MB = 1024 * 1024;
 
@@ -14,10 +14,11 @@ export function registerReport(program: Command): void {
       'the HTML file to write (- for stdout); an existing file is replaced only once the new one is complete',
     )
     .addOption(
-      new Option('--db <file>', 'the warehouse file')
+      new Option('--db <file|url>', DB_HELP)
         .default('viewership.duckdb')
         .argParser(warehouseOption),
     )
+    .option('--schema <name>', SCHEMA_HELP)
     .option('--from <day>', 'first UTC day to include, YYYY-MM-DD (default: the first with data)')
     .option('--to <day>', 'last UTC day to include, YYYY-MM-DD (default: the last with data)')
     .option('--json', 'print the outcome as JSON')
@@ -26,6 +27,7 @@ export function registerReport(program: Command): void {
       const { writeReport } = await import('../../dashboard/report.js');
       const result = await writeReport({
         db: opts.db,
+        schema: opts.schema,
         out,
         ...(opts.from !== undefined && { from: opts.from }),
         ...(opts.to !== undefined && { to: opts.to }),

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { examples } from '../help.js';
 import { untilStopped } from '../lifecycle.js';
-import { hostOption, portOption, warehouseOption } from '../options.js';
+import { redactUrl } from '../../warehouse/postgres/target.js';
+import { DB_HELP, hostOption, portOption, SCHEMA_HELP, warehouseOption } from '../options.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -11,10 +12,11 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('the dashboard on http://127.0.0.1 (a sync may run into the same file meanwhile)')
     .addOption(
-      new Option('--db <file>', 'the warehouse file')
+      new Option('--db <file|url>', DB_HELP)
         .default('viewership.duckdb')
         .argParser(warehouseOption),
     )
+    .option('--schema <name>', SCHEMA_HELP)
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .option(
       '--host <address>',
@@ -41,6 +43,7 @@ export function registerServe(program: Command): void {
       const { startDashboard } = await import('../../dashboard/server.js');
       const dashboard = await startDashboard({
         db: opts.db,
+        schema: opts.schema,
         port,
         host,
         allowedHosts,
@@ -48,7 +51,7 @@ export function registerServe(program: Command): void {
       });
       console.log(
         opts.json
-          ? JSON.stringify({ url: dashboard.url, port: dashboard.port, db: opts.db })
+          ? JSON.stringify({ url: dashboard.url, port: dashboard.port, db: redactUrl(opts.db) })
           : `dashboard: ${dashboard.url}`,
       );
       await untilStopped(() => dashboard.close());

@@ -9,7 +9,9 @@ import { examples } from '../help.js';
 import { stopOnSignals, type Stopping } from '../lifecycle.js';
 import {
   apiKeyOption,
+  DB_HELP,
   integerOption,
+  SCHEMA_HELP,
   outputFolderOption,
   secondsOption,
   warehouseOption,
@@ -84,10 +86,11 @@ export function registerSync(program: Command): void {
       'any base URL instead of --env (e.g. the emulator), without credentials',
     )
     .addOption(
-      new Option('--db <file>', 'the warehouse file (created if missing)')
+      new Option('--db <file|url>', `${DB_HELP}; created if missing`)
         .default('viewership.duckdb')
         .argParser(warehouseOption),
     )
+    .option('--schema <name>', SCHEMA_HELP)
     .option('--from <day>', 'first UTC day to sync, YYYY-MM-DD (default: the start of the history)')
     .option('--to <day>', 'last UTC day to sync, YYYY-MM-DD (default: today)')
     .option('--raw-dir <dir>', 'also keep every API response as JSON/NDJSON in this folder')
@@ -102,7 +105,7 @@ export function registerSync(program: Command): void {
     .option('--no-metrics', 'skip the Analytics API (/data) snapshot')
     .option(
       '--lock-wait <seconds>',
-      'how long to wait while another process holds the warehouse (0-3600)',
+      'how long to wait while another process holds the warehouse, or another sync its PostgreSQL schema (0-3600)',
       '5',
     )
     .option('--json', 'print the summary as JSON')
@@ -129,6 +132,7 @@ export function registerSync(program: Command): void {
         const summary = await syncInWorker(
           {
             db: opts.db,
+            schema: opts.schema,
             apiKey,
             env: opts.env,
             baseUrl: opts.baseUrl,
@@ -165,5 +169,9 @@ export function registerSync(program: Command): void {
     ['viewership sync --api-key-file ~/.apivideo-key --db team.duckdb', 'the key from a file'],
     ['viewership sync --from 2025-01-01 --to 2025-01-31', 'one month only'],
     ['viewership sync --env sandbox --raw-dir raw/', 'a sandbox key; keep every response'],
+    [
+      'PGPASSWORD=… viewership sync --db postgres://viewership@db.example.com:5432/analytics',
+      'into PostgreSQL (docs/postgres.md)',
+    ],
   ]);
 }

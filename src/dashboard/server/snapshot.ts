@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { Warehouse, WarehouseLockedError } from '../../warehouse/connection.js';
 import { assertWarehouse } from '../../warehouse/migrate.js';
+import { isPostgresUrl } from '../../warehouse/postgres/target.js';
 import { prepareSnapshot, readFacts, type WarehouseFacts } from '../queries.js';
 import { BY_ASSET_TABLE } from '../sql.js';
 
@@ -41,6 +42,8 @@ export interface SnapshotSource {
    * right now (a sync is writing it) and should be tried again later.
    */
   produce(target: string): Promise<{ signature: string | undefined } | 'locked'>;
+  /** Lets go of what it holds (a connection), when the store closes. */
+  close?(): Promise<void>;
 }
 
 /** What identifies a version of a DuckDB file: a sync changes the file's or its WAL's mtime or size. */
@@ -189,6 +192,7 @@ export class SnapshotStore {
     await this.refreshing?.catch(() => undefined);
     if (this.current) await retire(this.current);
     this.current = undefined;
+    await this.source.close?.();
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -207,7 +211,7 @@ function removeCopy(path: string): void {
 
 /** For serve's start: a missing source is a usage error, not something to wait for. */
 export function assertSourceExists(path: string): void {
-  if (!existsSync(path)) {
+  if (!isPostgresUrl(path) && !existsSync(path)) {
     throw new UsageError(
       `there is no warehouse at ${path}`,
       `Create it with: viewership sync --db ${path}`,
