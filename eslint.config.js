@@ -41,4 +41,15 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': ['error', browserSafe] },
   },
+  {
+    // Benchmarks may use the tests' helpers, never the other way round: a test must not depend
+    // on what a benchmark happens to build.
+    files: ['test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/bench/**'], message: 'Tests never import bench/.' }] },
+      ],
+    },
+  },
 );

@@ -27,7 +27,7 @@ import { specOf } from '../src/warehouse/load.js';
 import { qualified } from '../src/warehouse/schema.js';
 import { hasPostgresBinaries, startThrowawayCluster } from '../test/helpers/pg-cluster.js';
 import { addWatchSpans, FIXTURE, filters, timed, type BenchResult } from './dashboard.js';
-import { millionWarehouse } from './fixtures/million.js';
+import { millionWarehouse } from '../test/helpers/million-warehouse.js';
 import { fresh, printResults, runSync } from './sync.js';
 
 const OUT = join(import.meta.dirname, '../bench-output');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMillionWarehouse } from '../../bench/fixtures/million.js';
+import { buildMillionWarehouse } from '../helpers/million-warehouse.js';
 import { CHARTS } from '../../src/dashboard/shared/charts.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import type {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMillionWarehouse } from '../../bench/fixtures/million.js';
+import { buildMillionWarehouse } from '../helpers/million-warehouse.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import { SnapshotStore } from '../../src/dashboard/server/snapshot.js';
 import type { DataAnswer, Meta } from '../../src/dashboard/shared/types.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMillionWarehouse } from '../../bench/fixtures/million.js';
+import { buildMillionWarehouse } from '../helpers/million-warehouse.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const run = promisify(execFile);
