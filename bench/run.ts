@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every quality bar of PRODUCT.md that a benchmark measures, each figure beside
+ * `npm run bench`: every quality bar a benchmark measures, each figure beside
  * its bar. Not a test: it takes minutes, prints, and exits 1 if a bar is missed.
  */
 import { benchCollect } from './collect.js';

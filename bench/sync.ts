@@ -1,5 +1,5 @@
 /**
- * The sync's bars from PRODUCT.md, each measured against the emulator with the real CLI:
+ * The sync's bars, each measured against the emulator with the real CLI:
  * - latency: 50 ms per request, no rate limit, 608 videos / 20 live streams / 20,000 sessions:
  *   full sync at least 25× faster than one request at a time;
  * - incremental: a second sync with nothing new fetches no ended session's events and takes

@@ -1,6 +1,6 @@
 /**
- * How a failed command ends: one or two plain lines (cause, then fix), the exit code PRODUCT.md
- * fixes (1 at run time, 2 for bad usage or configuration), and the stack only with `--debug`.
+ * How a failed command ends: one or two plain lines (cause, then fix), the exit codes the
+ * README gives (1 at run time, 2 for bad usage or configuration), and the stack only with `--debug`.
  * A file-system error that escaped the library still names its path and the fix.
  */
 import { fileSystemError, ViewershipError } from '../errors.js';

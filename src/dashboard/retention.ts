@@ -2,7 +2,7 @@
  * Audience retention of one asset, in SQL, on serve's snapshot or the report's connection.
  *
  * A video: `viewership.watch_spans` holds, per session, the union of its play stretches by the
- * watch_seconds rule (PRODUCT.md), merged so that a rewatch counts once per session. The viewers
+ * watch_seconds rule (docs/data-contract.md), merged so that a rewatch counts once per session. The viewers
  * at position p are the sessions with a span [start, end) holding p. Counting that per point
  * needs no join per point: a span adds 1 from the first point at or after its start and takes it
  * back from the first point at or after its end, so viewers[k] is the running sum of both

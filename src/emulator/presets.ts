@@ -1,6 +1,6 @@
 /**
  * Account sizes, from a handful of sessions for unit tests to a million events for the memory
- * bar. `bench` is PRODUCT.md's benchmark account (the tutorial's 608 videos).
+ * bar. `bench` is `npm run bench`'s account (the tutorial's 608 videos).
  */
 export type PresetName = 'tiny' | 'small' | 'demo' | 'bench' | 'million';
 

@@ -1,5 +1,5 @@
 /**
- * The reference implementation of PRODUCT.md's per-session engagement rule, used as ground truth.
+ * The reference implementation of the per-session engagement rule (docs/data-contract.md), used as ground truth.
  *
  * The warehouse computes the same figures in SQL (src/warehouse/model.ts); tests hold the two
  * against each other, so this file is written for obviousness, not speed.

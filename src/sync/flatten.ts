@@ -1,5 +1,5 @@
 /**
- * Normalize: API objects → warehouse rows (PRODUCT.md's data contract).
+ * Normalize: API objects → warehouse rows (docs/data-contract.md).
  *
  * Nested session objects become one flat row with the asset's type and title added (the API
  * leaves both out); events get their position in the API's order. Values come as the client read

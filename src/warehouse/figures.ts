@@ -1,7 +1,7 @@
 /**
  * Model: what one session's events add up to — master's figures and the positions it watched.
  *
- * PRODUCT.md's rule, walked event by event in `seq` order: `play` and `resume` start a playing
+ * The rule of docs/data-contract.md, walked event by event in `seq` order: `play` and `resume` start a playing
  * stretch at `at`; while playing, a `seek.*` ends the stretch at `from` and starts a new one at
  * `to`; `pause` and `end` end it at `at`; `ready` ends any stretch without counting it. An ended
  * stretch adds min(max(0, Δposition), max(0, Δseconds)); a stretch still open after the last event

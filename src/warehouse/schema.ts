@@ -1,5 +1,5 @@
 /**
- * The warehouse's data contract (PRODUCT.md), as data: every table, its columns, and its key.
+ * The warehouse's data contract (docs/data-contract.md), as data: every table, its columns, and its key.
  *
  * DDL, the loader's column order, and `export`'s list of tables are all derived from this one
  * description, so a column is added in one place. Timestamps are TIMESTAMPTZ in UTC; every table

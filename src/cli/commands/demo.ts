@@ -1,7 +1,7 @@
 /**
  * `viewership demo`: the whole product on the built-in emulator, no account needed — an emulated
  * account whose viewers keep arriving, a first sync into a warehouse, the dashboard on it, and a
- * sync again every minute while the dashboard is up (the setup PRODUCT.md describes, in small).
+ * sync again every minute while the dashboard is up (a nightly sync beside a dashboard, in small).
  * Beside them, a collector into the same warehouse and a site whose video pings it: playing that
  * video puts a live session in the dashboard within seconds.
  */

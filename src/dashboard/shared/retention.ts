@@ -40,7 +40,7 @@ export interface Stretch {
 }
 
 /**
- * A session's play stretches by PRODUCT.md's watch_seconds rule, each drawn as
+ * A session's play stretches by the watch_seconds rule (docs/data-contract.md), each drawn as
  * [start, start + the seconds it counted]: play/resume start one at at_position; a seek while
  * playing ends it at from_position and starts one at to_position; pause/end end it at
  * at_position; ready ends it uncounted; one still open after the last event counts nothing.
