@@ -10,9 +10,20 @@ import type { Page } from './schemas.js';
 
 export async function* paginate<P extends Page<unknown>>(
   fetchPage: (page: number) => Promise<P>,
-  options: { prefetch?: number } = {},
+  options: { prefetch?: number; expectedPages?: number } = {},
 ): AsyncGenerator<P, void, undefined> {
   const prefetch = Math.max(1, options.prefetch ?? 4);
+  const pending = new Map<number, Promise<P>>();
+  const launch = (n: number) => {
+    const promise = fetchPage(n);
+    // A consumer that stops early leaves prefetched pages unread; their failures do not matter.
+    promise.catch(() => undefined);
+    pending.set(n, promise);
+  };
+  // Pages the caller expects are asked for with the first, not after it; any past the real
+  // total are simply not read.
+  const guessed = Math.min(options.expectedPages ?? 1, prefetch + 1);
+  for (let n = 2; n <= guessed; n++) launch(n);
   const first = await fetchPage(1);
   yield first;
 
@@ -20,22 +31,15 @@ export async function* paginate<P extends Page<unknown>>(
   if (total === undefined || total === null) {
     let page = first;
     for (let n = 2; hasNext(page); n++) {
-      page = await fetchPage(n);
+      page = await (pending.get(n) ?? fetchPage(n));
       yield page;
     }
     return;
   }
 
-  const pending = new Map<number, Promise<P>>();
-  let launched = 1;
+  let launched = Math.max(1, Math.min(guessed, total));
   for (let n = 2; n <= total; n++) {
-    while (launched < total && launched < n - 1 + prefetch) {
-      launched++;
-      const promise = fetchPage(launched);
-      // A consumer that stops early leaves prefetched pages unread; their failures do not matter.
-      promise.catch(() => undefined);
-      pending.set(launched, promise);
-    }
+    while (launched < total && launched < n - 1 + prefetch) launch(++launched);
     const page = await pending.get(n)!;
     pending.delete(n);
     yield page;

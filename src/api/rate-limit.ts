@@ -19,7 +19,7 @@ export interface RateLimitState {
 }
 
 /** Requests in flight before any response has told the limit. */
-export const PROBE_REQUESTS = 4;
+export const PROBE_REQUESTS = 16;
 /** Responses whose reset times lie this close together belong to the same window. */
 const SAME_WINDOW_MS = 1500;
 /** The headers count per minute; without a reset time, assume a whole window must pass. */

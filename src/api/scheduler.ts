@@ -40,6 +40,11 @@ export interface ScheduledRequest {
   rateLimited: boolean;
   /** Called on a 401 with the request that got it; resolves once new credentials are in place. */
   renewAuth?: (rejected: HttpRequest) => Promise<void>;
+  /**
+   * 'background': waits behind every other request for a slot (the Analytics API snapshot, which
+   * nothing waits for, yields to the catalog → sessions → events chain).
+   */
+  priority?: 'background';
 }
 
 export interface FinalOutcome {
@@ -61,24 +66,25 @@ export interface SchedulerOptions {
   signal?: AbortSignal;
 }
 
+/** Slots for requests; a waiting request of the first rank gets a freed slot before the second. */
 class Semaphore {
   private available: number;
-  private queue: Array<() => void> = [];
+  private readonly queues: [Array<() => void>, Array<() => void>] = [[], []];
 
   constructor(size: number) {
     this.available = size;
   }
 
-  async acquire(): Promise<void> {
+  async acquire(rank: 0 | 1): Promise<void> {
     if (this.available > 0) {
       this.available--;
       return;
     }
-    await new Promise<void>((resolve) => this.queue.push(resolve));
+    await new Promise<void>((resolve) => this.queues[rank].push(resolve));
   }
 
   release(): void {
-    const next = this.queue.shift();
+    const next = this.queues[0].shift() ?? this.queues[1].shift();
     if (next) next();
     else this.available++;
   }
@@ -166,7 +172,7 @@ export class Scheduler {
       const sent = await request.build();
       return { outcome: await this.send(sent), sent };
     }
-    await this.slots.acquire();
+    await this.slots.acquire(request.priority === 'background' ? 1 : 0);
     try {
       await this.gate.acquire();
       // Waiting for a slot or the rate limit can take long: a stop meanwhile sends nothing.

@@ -7,6 +7,7 @@
  * is not known to be missing.
  */
 import { ResponseShapeError } from '../api/errors.js';
+import type { ListOptions } from '../api/client.js';
 import type { Entry, Page } from '../api/schemas.js';
 import type { CatalogTable } from '../warehouse/destination.js';
 import type { Row } from '../warehouse/schema.js';
@@ -44,21 +45,28 @@ async function syncListing<T>(
   return { read, whole: complete };
 }
 
-/** Catalog listings are small (hundreds of assets): every page is asked for at once. */
-const ALL_AT_ONCE = { prefetch: 32 };
+/**
+ * Catalog listings are small (hundreds of assets): every page is asked for at once, as many as
+ * the listing had last time without waiting for the first page to say how many there are.
+ */
+function allAtOnce(stored: number): ListOptions {
+  return { prefetch: 32, expectedPages: Math.max(1, Math.ceil(stored / 100)) };
+}
 
 export async function syncCatalog(ctx: SyncContext): Promise<void> {
   ctx.progress.stage = 'catalog';
+  const sizes = await ctx.store.catalogSizes();
+  const { client } = ctx;
   const listings = await Promise.all([
-    syncListing(ctx, 'videos', 'videos', ctx.client.videos(ALL_AT_ONCE), videoRow),
+    syncListing(ctx, 'videos', 'videos', client.videos(allAtOnce(sizes.videos)), videoRow),
     syncListing(
       ctx,
       'live-streams',
       'live_streams',
-      ctx.client.liveStreams(ALL_AT_ONCE),
+      client.liveStreams(allAtOnce(sizes.live_streams)),
       liveStreamRow,
     ),
-    syncListing(ctx, 'players', 'players', ctx.client.players(ALL_AT_ONCE), playerRow),
+    syncListing(ctx, 'players', 'players', client.players(allAtOnce(sizes.players)), playerRow),
   ]);
   // Not one page of the catalog could be read: the API answered nothing usable.
   if (listings.every((l) => l.read === 0 && !l.whole)) {

@@ -80,7 +80,7 @@ function dayTasks(ctx: SyncContext, day: Day): Task[] {
           ctx,
           `the ${metric} breakdown by ${breakdown} of ${day}`,
           'metric_breakdowns',
-          ctx.client.metricBreakdown(metric, breakdown, { from, to }),
+          ctx.client.metricBreakdown(metric, breakdown, { from, to, background: true }),
           ({ value: item, raw }) => ({
             day,
             metric,
@@ -97,7 +97,11 @@ function dayTasks(ctx: SyncContext, day: Day): Task[] {
   for (const [metric, aggregation] of DAILY_AGGREGATES) {
     tasks.push(() =>
       tolerant(ctx, `the ${metric} ${aggregation} of ${day}`, async () => {
-        const answer = await ctx.client.aggregatedMetric(metric, aggregation, { from, to });
+        const answer = await ctx.client.aggregatedMetric(metric, aggregation, {
+          from,
+          to,
+          background: true,
+        });
         await ctx.raw?.response('metrics', answer.request, answer.body);
         await ctx.batcher.add('metric_timeseries', [
           {
@@ -126,7 +130,7 @@ function timeseriesTasks(ctx: SyncContext, first: Day, last: Day): Task[] {
         ctx,
         `the ${metric} time series`,
         'metric_timeseries',
-        ctx.client.metricTimeseries(metric, { from, to, interval: 'day' }),
+        ctx.client.metricTimeseries(metric, { from, to, interval: 'day', background: true }),
         ({ value: item, raw }) => ({
           metric,
           interval: 'day',

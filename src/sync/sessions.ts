@@ -178,10 +178,12 @@ export async function syncSessions(
     ctx.progress.done++;
   };
   try {
-    // One asset first: an account without raw statistics answers 404 on the route, once.
-    const [first, ...rest] = plans;
+    // One asset first, unless an earlier run listed sessions: an account without raw statistics
+    // answers 404 on the route, and then only once.
+    const answeredBefore = all.some((p) => p.syncedThrough !== null);
+    const [first, ...rest] = answeredBefore ? [undefined, ...plans] : plans;
     if (first) await run(first);
-    await forEachConcurrent(rest, ctx.options.workers, run);
+    await forEachConcurrent(rest as AssetState[], ctx.options.workers, run);
   } catch (error) {
     if (!isGenerationMissing(error)) throw error;
     ctx.missing.add('raw statistics');

@@ -139,6 +139,8 @@ export interface Destination {
    * sessions loaded at or after `openCutoff` (ms): older ones without an end are over.
    */
   assets(openCutoff: number): Promise<AssetState[]>;
+  /** How many of each catalog listing's items are not gone: how long the listing was last time. */
+  catalogSizes(): Promise<Record<CatalogTable, number>>;
   /** The earliest creation day in the catalog: where an asset without one starts. */
   historyStart(): Promise<Day | null>;
   /**

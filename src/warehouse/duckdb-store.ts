@@ -8,6 +8,7 @@ import { DiskFullError } from '../errors.js';
 import { Warehouse, type OpenOptions } from './connection.js';
 import type {
   AssetState,
+  CatalogTable,
   Destination,
   LoadBatch,
   LoadedTable,
@@ -157,6 +158,21 @@ export class DuckDBDestination implements Destination {
       syncedThrough: r.synced_through,
       openSince: r.open_since,
     }));
+  }
+
+  async catalogSizes(): Promise<Record<CatalogTable, number>> {
+    const [row] = await this.db.exclusive(() =>
+      this.db.rows<Record<CatalogTable, bigint>>(
+        `SELECT (SELECT count(*) FROM main.videos WHERE gone_at IS NULL) AS videos,
+                (SELECT count(*) FROM main.live_streams WHERE gone_at IS NULL) AS live_streams,
+                (SELECT count(*) FROM main.players WHERE gone_at IS NULL) AS players`,
+      ),
+    );
+    return {
+      videos: Number(row?.videos ?? 0),
+      live_streams: Number(row?.live_streams ?? 0),
+      players: Number(row?.players ?? 0),
+    };
   }
 
   async historyStart(): Promise<Day | null> {

@@ -30,7 +30,12 @@ import {
 } from './schema.js';
 
 export type Strategy =
-  | { kind: 'upsert'; preserve?: string[] }
+  /**
+   * `preserve`: columns an existing row keeps. `touch`: a column refreshed on every existing row
+   * staged again, alone, so a row that did not change is not rewritten whole (DuckDB updates
+   * column by column: stamping one column costs that column only).
+   */
+  | { kind: 'upsert'; preserve?: string[]; touch?: string }
   | { kind: 'replace'; by: string[] }
   | { kind: 'replace-from'; by: string; from: string }
   | { kind: 'insert-or-later'; later: string[] }
@@ -38,9 +43,9 @@ export type Strategy =
 
 /** How each loaded table merges; tables not listed upsert by key. */
 export const STRATEGIES: Partial<Record<LoadedTable, Strategy>> = {
-  videos: { kind: 'upsert', preserve: ['first_seen_at'] },
-  live_streams: { kind: 'upsert', preserve: ['first_seen_at'] },
-  players: { kind: 'upsert', preserve: ['first_seen_at'] },
+  videos: { kind: 'upsert', preserve: ['first_seen_at'], touch: 'last_seen_at' },
+  live_streams: { kind: 'upsert', preserve: ['first_seen_at'], touch: 'last_seen_at' },
+  players: { kind: 'upsert', preserve: ['first_seen_at'], touch: 'last_seen_at' },
   // A session is gone for good once its own route answered 404, even if a listing names it again.
   sessions: { kind: 'upsert', preserve: ['gone_at'] },
   session_events: { kind: 'replace-from', by: 'session_id', from: 'seq' },
@@ -202,13 +207,25 @@ export class TableLoader {
        WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${matches(key, 't', 's')})`,
     );
     const preserve = new Set([...key, ...(strategy.preserve ?? [])]);
-    const updates = this.spec.columns
-      .filter((c) => !preserve.has(c.name))
-      .map((c) => `${c.name} = excluded.${c.name}`);
-    const onConflict = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
+    const changing = this.spec.columns.map((c) => c.name).filter((c) => !preserve.has(c));
+    const compared = changing.filter((c) => c !== strategy.touch);
+    const name = this.spec.name;
+    // A row staged again unchanged is left as it is: a re-sync rewrites nothing it already has.
+    const onConflict =
+      changing.length === 0
+        ? 'DO NOTHING'
+        : `DO UPDATE SET ${changing.map((c) => `${c} = excluded.${c}`).join(', ')}
+           WHERE ${compared.map((c) => `${name}.${c} IS DISTINCT FROM excluded.${c}`).join(' OR ') || 'false'}`;
     await this.db.run(
       `INSERT INTO ${target} (${this.columns}) ${latest} ON CONFLICT (${key.join(', ')}) ${onConflict}`,
     );
+    if (strategy.touch) {
+      const touch = strategy.touch;
+      await this.db.run(
+        `UPDATE ${target} AS t SET ${touch} = s.${touch} FROM ${staging} s
+         WHERE ${matches(key, 't', 's')} AND t.${touch} IS DISTINCT FROM s.${touch}`,
+      );
+    }
     return Number(added);
   }
 

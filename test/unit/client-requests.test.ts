@@ -66,6 +66,19 @@ describe('paginate', () => {
     expect(items).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('asks for the expected pages with the first, and reads no page past the real total', async () => {
+    const fetched: number[] = [];
+    const items = await drain(
+      paginate(async (n) => (fetched.push(n), page(n, 3, n < 3)), {
+        expectedPages: 5,
+        prefetch: 8,
+      }),
+    );
+    expect(items).toEqual([1, 2, 3]);
+    // 4 and 5 were asked for on a guess (once each), never read.
+    expect(fetched.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('stops fetching when the consumer stops', async () => {
     const fetched: number[] = [];
     for await (const p of paginate(async (n) => (fetched.push(n), page(n, 100, true)), {

@@ -13,6 +13,7 @@ import type { Day } from '../../calendar.js';
 import { UsageError } from '../../errors.js';
 import type {
   AssetState,
+  CatalogTable,
   Destination,
   LoadBatch,
   LoadedTable,
@@ -221,6 +222,22 @@ export class PostgresDestination implements Destination {
       syncedThrough: r.synced_through,
       openSince: r.open_since,
     }));
+  }
+
+  async catalogSizes(): Promise<Record<CatalogTable, number>> {
+    const c = this.t.contract;
+    const [row] = await this.db.exclusive(() =>
+      this.db.rows<Record<CatalogTable, string>>(
+        `SELECT (SELECT count(*) FROM ${c}.videos WHERE gone_at IS NULL) AS videos,
+                (SELECT count(*) FROM ${c}.live_streams WHERE gone_at IS NULL) AS live_streams,
+                (SELECT count(*) FROM ${c}.players WHERE gone_at IS NULL) AS players`,
+      ),
+    );
+    return {
+      videos: Number(row?.videos ?? 0),
+      live_streams: Number(row?.live_streams ?? 0),
+      players: Number(row?.players ?? 0),
+    };
   }
 
   async historyStart(): Promise<Day | null> {
