@@ -101,6 +101,10 @@ export function syncInWorker(
   signal?: AbortSignal,
 ): Promise<SyncSummary> {
   const heapMb = heapLimitMb(options.concurrency ?? DEFAULT_CONCURRENCY);
+  // DuckDB's allocator (its own jemalloc, which reads this before the library's first use) hands
+  // freed pages back at once instead of keeping them for a while: a sync frees a batch's
+  // staging tables every few seconds, and kept they cost ~30 MB of resident memory.
+  process.env.DUCKDB_JE_MALLOC_CONF ??= 'dirty_decay_ms:0,muzzy_decay_ms:0';
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerFile(), {
       workerData: options,
