@@ -47,3 +47,10 @@ export { snapshotPostgres } from './warehouse/postgres/snapshot.js';
 // dashboard and report
 export { startDashboard } from './dashboard/server.js';
 export { writeReport } from './dashboard/report.js';
+
+// collector
+export {
+  startCollector,
+  type CollectorOptions,
+  type RunningCollector,
+} from './collect/collector.js';
