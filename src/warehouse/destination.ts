@@ -110,6 +110,27 @@ export interface AssetState {
   openSince: Day | null;
 }
 
+/** The row a store's `assets()` query gives, in the same names in every dialect. */
+export interface AssetStateRow {
+  type: AssetType;
+  id: string;
+  title: string | null;
+  created: string | null;
+  synced_from: string | null;
+  synced_through: string | null;
+  open_since: string | null;
+}
+
+export const toAssetState = (r: AssetStateRow): AssetState => ({
+  type: r.type,
+  id: r.id,
+  title: r.title,
+  created: r.created,
+  syncedFrom: r.synced_from,
+  syncedThrough: r.synced_through,
+  openSince: r.open_since,
+});
+
 export interface PendingSession {
   sessionId: string;
   /**

@@ -18,7 +18,7 @@ import type {
   RunEnd,
   RunStart,
 } from './destination.js';
-import { LOAD_ORDER } from './destination.js';
+import { LOAD_ORDER, toAssetState, type AssetStateRow } from './destination.js';
 import { TableLoader, targetOf } from './load.js';
 import { ensureSchema } from './migrate.js';
 import { REFRESH_SOME_TITLES_SQL, REFRESH_TITLES_SQL, refigureSessions } from './model.js';
@@ -117,15 +117,7 @@ export class DuckDBDestination implements Destination {
 
   async assets(openCutoff: number): Promise<AssetState[]> {
     const rows = await this.db.exclusive(() =>
-      this.db.rows<{
-        type: 'video' | 'live_stream';
-        id: string;
-        title: string | null;
-        created: string | null;
-        synced_from: string | null;
-        synced_through: string | null;
-        open_since: string | null;
-      }>(
+      this.db.rows<AssetStateRow>(
         `
         WITH assets AS (
           SELECT 'video' AS type, video_id AS id, title, coalesce(created_at, published_at) AS created
@@ -149,15 +141,7 @@ export class DuckDBDestination implements Destination {
         [iso(openCutoff)],
       ),
     );
-    return rows.map((r) => ({
-      type: r.type,
-      id: r.id,
-      title: r.title,
-      created: r.created,
-      syncedFrom: r.synced_from,
-      syncedThrough: r.synced_through,
-      openSince: r.open_since,
-    }));
+    return rows.map(toAssetState);
   }
 
   async catalogSizes(): Promise<Record<CatalogTable, number>> {

@@ -23,7 +23,7 @@ import type {
   RunEnd,
   RunStart,
 } from '../destination.js';
-import { LOAD_ORDER } from '../destination.js';
+import { LOAD_ORDER, toAssetState, type AssetStateRow } from '../destination.js';
 import { foldFigures, refreshTitlesSql, type StoredEvent } from '../model.js';
 import { TABLES, type TableName } from '../schema.js';
 import { connect, connectError, type PgConnection } from './connection.js';
@@ -182,15 +182,7 @@ export class PostgresDestination implements Destination {
   async assets(openCutoff: number): Promise<AssetState[]> {
     const { contract, internal } = this.t;
     const rows = await this.db.exclusive(() =>
-      this.db.rows<{
-        type: 'video' | 'live_stream';
-        id: string;
-        title: string | null;
-        created: string | null;
-        synced_from: string | null;
-        synced_through: string | null;
-        open_since: string | null;
-      }>(
+      this.db.rows<AssetStateRow>(
         `
         WITH assets AS (
           SELECT 'video' AS type, video_id AS id, title, coalesce(created_at, published_at) AS created
@@ -213,15 +205,7 @@ export class PostgresDestination implements Destination {
         [iso(openCutoff)],
       ),
     );
-    return rows.map((r) => ({
-      type: r.type,
-      id: r.id,
-      title: r.title,
-      created: r.created,
-      syncedFrom: r.synced_from,
-      syncedThrough: r.synced_through,
-      openSince: r.open_since,
-    }));
+    return rows.map(toAssetState);
   }
 
   async catalogSizes(): Promise<Record<CatalogTable, number>> {
