@@ -26,6 +26,13 @@ export class UsageError extends ViewershipError {
   }
 }
 
+/** A command that reads a warehouse was pointed at a path holding none. */
+export class NoWarehouseError extends UsageError {
+  constructor(path: string) {
+    super(`there is no warehouse at ${path}`, `Create it with: viewership sync --db ${path}`);
+  }
+}
+
 /** The user stopped the work (Ctrl-C, SIGTERM): not a failure; what was whole is kept. */
 export class InterruptedError extends ViewershipError {
   constructor(message = 'stopped on request') {

@@ -15,7 +15,7 @@ import duckdb, {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { UsageError, ViewershipError } from '../errors.js';
+import { NoWarehouseError, UsageError, ViewershipError } from '../errors.js';
 import { sqlString } from './sql-text.js';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -57,12 +57,7 @@ function openError(path: string, error: unknown, readOnly: boolean): Error {
       'Point --db at a viewership warehouse, or at a new file name to create one.',
     );
   }
-  if (/database does not exist/.test(message)) {
-    return new UsageError(
-      `there is no warehouse at ${path}`,
-      `Create it with: viewership sync --db ${path}`,
-    );
-  }
+  if (/database does not exist/.test(message)) return new NoWarehouseError(path);
   return new ViewershipError(`cannot open the warehouse ${path}: ${message}`, { cause: error });
 }
 
@@ -85,12 +80,7 @@ export class Warehouse {
 
   static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
     const readOnly = options.readOnly ?? false;
-    if (readOnly && path !== ':memory:' && !existsSync(path)) {
-      throw new UsageError(
-        `there is no warehouse at ${path}`,
-        `Create it with: viewership sync --db ${path}`,
-      );
-    }
+    if (readOnly && path !== ':memory:' && !existsSync(path)) throw new NoWarehouseError(path);
     // Where DuckDB spills: a folder of this connection's own. An in-memory instance (which the
     // warehouse is attached to) would spill into ./.tmp, shared by every process started there.
     const spill = mkdtempSync(join(tmpdir(), 'viewership-spill-'));

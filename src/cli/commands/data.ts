@@ -132,13 +132,8 @@ export function registerMigrate(program: Command): void {
       const { Warehouse } = await import('../../warehouse/connection.js');
       const { ensureSchema } = await import('../../warehouse/migrate.js');
       const { existsSync } = await import('node:fs');
-      const { UsageError } = await import('../../errors.js');
-      if (!existsSync(opts.db)) {
-        throw new UsageError(
-          `there is no warehouse at ${opts.db}`,
-          `Create it with: viewership sync --db ${opts.db}`,
-        );
-      }
+      const { NoWarehouseError } = await import('../../errors.js');
+      if (!existsSync(opts.db)) throw new NoWarehouseError(opts.db);
       const db = await Warehouse.open(opts.db, { lockWaitMs: 5000 });
       try {
         const steps = await ensureSchema(db);

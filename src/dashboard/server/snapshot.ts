@@ -14,7 +14,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { NoWarehouseError } from '../../errors.js';
 import { Warehouse, WarehouseLockedError } from '../../warehouse/connection.js';
 import { assertWarehouse } from '../../warehouse/migrate.js';
 import { isPostgresUrl } from '../../warehouse/postgres/target.js';
@@ -206,15 +206,9 @@ async function retire(snapshot: Snapshot): Promise<void> {
 function removeCopy(path: string): void {
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
-  rmSync(`${path}.tmp`, { recursive: true, force: true });
 }
 
 /** For serve's start: a missing source is a usage error, not something to wait for. */
 export function assertSourceExists(path: string): void {
-  if (!isPostgresUrl(path) && !existsSync(path)) {
-    throw new UsageError(
-      `there is no warehouse at ${path}`,
-      `Create it with: viewership sync --db ${path}`,
-    );
-  }
+  if (!isPostgresUrl(path) && !existsSync(path)) throw new NoWarehouseError(path);
 }
