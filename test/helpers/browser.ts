@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startEmulator } from '../../src/emulator/index.js';
+import { NOW } from './pinned.js';
 import type { PresetName } from '../../src/emulator/presets.js';
 import { sync, type SyncSummary } from '../../src/sync/run.js';
 
@@ -40,9 +41,10 @@ export async function syncedWarehouse(
   db: string,
   options: { preset: PresetName; seed: number; hostile?: boolean },
 ): Promise<SyncSummary> {
-  const emulator = await startEmulator({ ...options, hostile: options.hostile ?? false });
+  // Pinned, for the account and for the sync: the same warehouse on any day.
+  const emulator = await startEmulator({ ...options, now: NOW, hostile: options.hostile ?? false });
   try {
-    return await sync({ db, apiKey: emulator.apiKey, baseUrl: emulator.url });
+    return await sync({ db, apiKey: emulator.apiKey, baseUrl: emulator.url, now: NOW });
   } finally {
     await emulator.close();
   }

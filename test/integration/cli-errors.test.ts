@@ -6,18 +6,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import duckdb from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { finished, runCli, startCli, tempDir } from '../helpers/cli.js';
 
-let emulator: RunningEmulator;
+let emulator: PinnedEmulator;
 const dir = tempDir();
 let synced: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ preset: 'tiny', seed: 2 });
+  emulator = await pinnedEmulator({ preset: 'tiny', seed: 2 });
   synced = join(dir, 'ok.duckdb');
   const r = await runCli(['sync', '--base-url', emulator.url, '--db', synced], {
-    APIVIDEO_API_KEY: emulator.apiKey,
+    ...emulator.env,
   });
   expect(r.code).toBe(0);
 });
@@ -59,7 +59,7 @@ describe('usage errors exit 2', () => {
   ])('sync with %s', async (_, args, ...patterns) => {
     const db = join(dir, 'usage.duckdb');
     const withKey: Record<string, string> =
-      args.includes('--api-key') || args.length === 1 ? {} : { APIVIDEO_API_KEY: emulator.apiKey };
+      args.includes('--api-key') || args.length === 1 ? {} : emulator.env;
     const r = await runCli([...args, '--base-url', emulator.url, '--db', db], withKey);
     expect(r.code).toBe(2);
     expectPlain(r.stderr, ...patterns);
@@ -123,17 +123,17 @@ describe('usage errors exit 2', () => {
       ['query', 'SELECT 1'],
       ['sync', '--base-url', emulator.url],
     ]) {
-      const r = await runCli([...args, '--db', file], { APIVIDEO_API_KEY: emulator.apiKey });
+      const r = await runCli([...args, '--db', file], emulator.env);
       expect(r.code).toBe(2);
       expectPlain(r.stderr, /is a DuckDB database but not a viewership warehouse/);
     }
   });
 
   it('a second sync on a warehouse a sync is writing refuses, and nothing is corrupted', async () => {
-    const slow = await startEmulator({ preset: 'small', seed: 4, latencyMs: 25 });
+    const slow = await pinnedEmulator({ preset: 'small', seed: 4, latencyMs: 25 });
     try {
       const db = join(dir, 'busy.duckdb');
-      const env = { APIVIDEO_API_KEY: slow.apiKey };
+      const env = slow.env;
       const first = startCli(['sync', '--base-url', slow.url, '--db', db], env);
       const firstDone = finished(first);
       await new Promise((r) => setTimeout(r, 1000));
@@ -174,7 +174,11 @@ describe('runtime failures exit 1', () => {
   });
 
   it('an API that keeps failing, and --debug shows the details', async () => {
-    const broken = await startEmulator({ preset: 'tiny', seed: 2, faults: { serverErrorRate: 1 } });
+    const broken = await pinnedEmulator({
+      preset: 'tiny',
+      seed: 2,
+      faults: { serverErrorRate: 1 },
+    });
     try {
       const args = [
         'sync',
@@ -185,14 +189,14 @@ describe('runtime failures exit 1', () => {
         '--retries',
         '2',
       ];
-      const r = await runCli(args, { APIVIDEO_API_KEY: broken.apiKey });
+      const r = await runCli(args, broken.env);
       expect(r.code).toBe(1);
       expectPlain(
         r.stderr,
         /kept failing \(HTTP 50\d\) after 2 attempts/,
         /run the same command again later/,
       );
-      const debug = await runCli([...args, '--debug'], { APIVIDEO_API_KEY: broken.apiKey });
+      const debug = await runCli([...args, '--debug'], broken.env);
       expect(debug.code).toBe(1);
       expect(debug.stderr).toMatch(/^\s+at /m);
       expect(debug.stderr).not.toContain(broken.apiKey);

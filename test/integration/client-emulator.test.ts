@@ -4,6 +4,7 @@
  * still delivers every item exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOW } from '../helpers/pinned.js';
 import { ApiVideoClient } from '../../src/api/client.js';
 import type { Page } from '../../src/api/schemas.js';
 import {
@@ -19,6 +20,7 @@ beforeAll(async () => {
   emulator = await startEmulator({
     preset: 'small',
     seed: 21,
+    now: NOW,
     latencyMs: 5,
     tokenTtlSeconds: 1,
     rateLimit: { perMinute: 300, windowMs: 1000 },

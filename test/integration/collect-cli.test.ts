@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import duckdb from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import {
   health,
@@ -315,11 +315,11 @@ describe('viewership collect', () => {
 describe('reading while collecting', () => {
   const dir = tempDir();
   const db = join(dir, 'w.duckdb');
-  let emulator: RunningEmulator;
+  let emulator: PinnedEmulator;
   let collector: CollectorProcess;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ preset: 'tiny', seed: 3 });
+    emulator = await pinnedEmulator({ preset: 'tiny', seed: 3 });
     collector = await startCollectorCli(['--db', db, '--publish-every', '0.2']);
   });
   afterAll(async () => {
@@ -356,7 +356,7 @@ describe('reading while collecting', () => {
     try {
       await untilPublished(collector.url);
       const sync = await runCli(['sync', '--base-url', emulator.url, '--db', db, '--no-metrics'], {
-        APIVIDEO_API_KEY: emulator.apiKey,
+        ...emulator.env,
       });
       expect(sync.stderr).toBe('');
       expect(sync.code).toBe(0);
