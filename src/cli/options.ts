@@ -140,3 +140,20 @@ export const DB_HELP =
   'warehouse: a DuckDB file, or a PostgreSQL URL postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ~/.pgpass)';
 export const SCHEMA_HELP =
   'PostgreSQL only: the schema of the tables (default viewership; bookkeeping in <name>_internal)';
+
+/**
+ * VIEWERSHIP_NOW (ISO 8601): the time a sync takes as now (and `demo`'s emulated account starts
+ * from), for tests against a pinned emulator and for reproducing a run.
+ */
+export function nowFromEnvironment(): { now?: number } {
+  const value = process.env.VIEWERSHIP_NOW;
+  if (value === undefined || value === '') return {};
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    throw new UsageError(
+      `VIEWERSHIP_NOW ${JSON.stringify(value)} is not a time`,
+      'Give an ISO 8601 time, e.g. 2025-06-15T12:00:00Z, or unset it.',
+    );
+  }
+  return { now: ms };
+}

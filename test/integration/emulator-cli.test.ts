@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenSchema, pageSchema, videoSchema } from '../../src/api/schemas.js';
 import { finished, runCli, startCli } from '../helpers/cli.js';
+import { NOW } from '../helpers/pinned.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -15,9 +16,13 @@ beforeAll(() => {
   }
 });
 
-/** Starts `viewership emulator`, waits for its two lines, and returns them with the process. */
+/**
+ * Starts `viewership emulator` with its clock pinned (unless the flags pin it), waits for its two
+ * lines, and returns them with the process.
+ */
 async function serve(args: string[]) {
-  const child = startCli(['emulator', '--port', '0', ...args]);
+  const pin = args.includes('--now') ? [] : ['--now', new Date(NOW).toISOString()];
+  const child = startCli(['emulator', '--port', '0', ...pin, ...args]);
   const done = finished(child);
   let out = '';
   await new Promise<void>((resolve, reject) => {

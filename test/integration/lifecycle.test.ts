@@ -12,8 +12,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../src/warehouse/connection.js';
 import { finished, runCli, startCli, tempDir } from '../helpers/cli.js';
-import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
+import { NOW, pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 import { compareWithTruth } from '../helpers/truth.js';
+
+/** `demo`'s emulated account starts from the tests' pinned now. */
+const PINNED = { VIEWERSHIP_NOW: new Date(NOW).toISOString() };
 
 const dir = tempDir();
 let emulator: PinnedEmulator;
@@ -170,7 +173,7 @@ describe('demo on a busy port', () => {
     );
     try {
       const db = join(dir, 'demo.duckdb');
-      const child = startCli(['demo', '--preset', 'tiny', '--db', db, '--every', '0']);
+      const child = startCli(['demo', '--preset', 'tiny', '--db', db, '--every', '0'], PINNED);
       let stdout = '';
       let stderr = '';
       child.stdout!.on('data', (d) => (stdout += d));
@@ -183,15 +186,10 @@ describe('demo on a busy port', () => {
       child.kill('SIGTERM');
       expect((await done).code).toBe(0);
 
-      const asked = await runCli([
-        'demo',
-        '--preset',
-        'tiny',
-        '--db',
-        join(dir, 'demo2.duckdb'),
-        '--port',
-        '8080',
-      ]);
+      const asked = await runCli(
+        ['demo', '--preset', 'tiny', '--db', join(dir, 'demo2.duckdb'), '--port', '8080'],
+        PINNED,
+      );
       expect(asked.code).toBe(2);
       expect(asked.stderr).toMatch(/port 8080 on 127\.0\.0\.1 is already in use/);
     } finally {

@@ -11,7 +11,7 @@ import { UsageError } from '../../errors.js';
 import { PRESET_NAMES, isPresetName } from '../../emulator/presets.js';
 import type { SyncSnapshot } from '../../sync/bounded.js';
 import { untilStopped } from '../lifecycle.js';
-import { DB_HELP, integerOption, portOption, SCHEMA_HELP } from '../options.js';
+import { DB_HELP, integerOption, nowFromEnvironment, portOption, SCHEMA_HELP } from '../options.js';
 import { showProgress } from '../progress.js';
 import type { startDashboard as StartDashboard } from '../../dashboard/server.js';
 import { examples } from '../help.js';
@@ -63,15 +63,28 @@ export function registerDemo(program: Command): void {
       const { startCollector } = await import('../../collect/collector.js');
       const { startDemoSite } = await import('../../collect/demo-site.js');
 
-      // Real time passes in the emulated account: new sessions keep coming, open ones end.
-      const emulator = await startEmulator({ preset: opts.preset, seed, clock: 'live' });
+      // Real time passes in the emulated account: new sessions keep coming, open ones end. With
+      // VIEWERSHIP_NOW it starts from that time, and every sync takes the account's own now.
+      const pinned = nowFromEnvironment().now;
+      const emulator = await startEmulator({
+        preset: opts.preset,
+        seed,
+        clock: 'live',
+        ...(pinned === undefined ? {} : { now: pinned }),
+      });
       console.error(`emulator: ${emulator.url} (API key ${emulator.apiKey})`);
       const sync = async (progress: boolean) => {
         let latest: SyncSnapshot | undefined;
         const stop = progress ? showProgress(() => latest) : () => undefined;
         try {
           const summary = await syncInWorker(
-            { db: opts.db, schema: opts.schema, apiKey: emulator.apiKey, baseUrl: emulator.url },
+            {
+              db: opts.db,
+              schema: opts.schema,
+              apiKey: emulator.apiKey,
+              baseUrl: emulator.url,
+              ...(pinned === undefined ? {} : { now: emulator.emulator.clock.now() }),
+            },
             (snapshot) => (latest = snapshot),
           );
           stop();

@@ -3,11 +3,11 @@ import { Option } from 'commander';
 import { syncInWorker, type SyncSnapshot } from '../../sync/bounded.js';
 import { DEFAULT_CONCURRENCY } from '../../sync/defaults.js';
 import type { SyncSummary } from '../../sync/run.js';
-import { UsageError } from '../../errors.js';
 import { printable } from '../../text.js';
 import { examples } from '../help.js';
 import { stopOnSignals, type Stopping } from '../lifecycle.js';
 import {
+  nowFromEnvironment,
   apiKeyOption,
   DB_HELP,
   integerOption,
@@ -48,20 +48,6 @@ export function summaryLines(s: SyncSummary): string[] {
     lines.push(`  … and ${fmt(s.warnings.length - shown.length)} more warnings in sync_runs`);
   }
   return lines;
-}
-
-/** VIEWERSHIP_NOW (ISO 8601): the time a sync takes as now, for tests against a pinned emulator. */
-function nowFromEnvironment(): { now?: number } {
-  const value = process.env.VIEWERSHIP_NOW;
-  if (value === undefined || value === '') return {};
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    throw new UsageError(
-      `VIEWERSHIP_NOW ${JSON.stringify(value)} is not a time`,
-      'Give an ISO 8601 time, e.g. 2025-06-15T12:00:00Z, or unset it.',
-    );
-  }
-  return { now: ms };
 }
 
 /** One line, for `demo`'s repeated syncs. */
