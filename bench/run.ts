@@ -12,14 +12,24 @@ type Log = (line: string) => void;
 const PARTS: { name: string; title: string; run: (log: Log) => Promise<BenchResult[]> }[] = [
   { name: 'sync', title: 'sync (emulator + the real CLI):', run: benchSync },
   { name: 'dashboard', title: 'dashboard (1,000,000 sessions):', run: benchDashboard },
-  { name: 'collect', title: 'collector (the real CLI, a load generator in its own process):', run: benchCollect },
-  { name: 'postgres', title: 'PostgreSQL (a throwaway local cluster, durability on):', run: benchPostgres },
+  {
+    name: 'collect',
+    title: 'collector (the real CLI, a load generator in its own process):',
+    run: benchCollect,
+  },
+  {
+    name: 'postgres',
+    title: 'PostgreSQL (a throwaway local cluster, durability on):',
+    run: benchPostgres,
+  },
 ];
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !PARTS.some((p) => p.name === a));
 if (unknown.length > 0) {
-  console.error(`unknown bench part ${unknown.join(', ')}; the parts are ${PARTS.map((p) => p.name).join(', ')}`);
+  console.error(
+    `unknown bench part ${unknown.join(', ')}; the parts are ${PARTS.map((p) => p.name).join(', ')}`,
+  );
   process.exit(2);
 }
 const log: Log = (line) => console.log(`  ${line}`);
