@@ -5,7 +5,7 @@
 import duckdb from '@duckdb/node-api';
 import type { Day } from '../calendar.js';
 import { DiskFullError } from '../errors.js';
-import { Warehouse, type OpenOptions } from './connection.js';
+import { leanBudget, Warehouse, type OpenOptions } from './connection.js';
 import type {
   AssetState,
   CatalogTable,
@@ -29,6 +29,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** DuckDB's words for a full disk, whichever file it was writing (the warehouse, its WAL, temp). */
 const DISK_FULL = /No space left on device|disk is full|not enough space/i;
 
+/** DuckDB's words once a failed checkpoint has made a connection unusable. */
+const INVALIDATED = /has been invalidated|must be restarted/i;
+
 /** A full disk as the error that names the fix; anything else as it came. */
 function storeError(path: string, error: unknown): unknown {
   const message = error instanceof Error ? error.message : String(error);
@@ -42,18 +45,40 @@ const PENDING = `
 export class DuckDBDestination implements Destination {
   readonly kind = 'duckdb';
   private readonly loaders = new Map<LoadedTable, TableLoader>();
-  private constructor(readonly db: Warehouse) {}
+  /** Sessions stored, for a lean store's budget (see leanBudget); undefined when not lean. */
+  private sessions: number | undefined;
+  private budget = 0;
+
+  private constructor(
+    private db: Warehouse,
+    private readonly options: OpenOptions,
+  ) {
+    if (options.lean) this.sessions = 0;
+  }
 
   static async open(path: string, options: OpenOptions = {}): Promise<DuckDBDestination> {
-    return new DuckDBDestination(await Warehouse.open(path, options));
+    return new DuckDBDestination(await Warehouse.open(path, options), options);
   }
 
   get label(): string {
     return this.db.path;
   }
 
-  prepare(): Promise<string[]> {
-    return this.guard(() => ensureSchema(this.db));
+  async prepare(): Promise<string[]> {
+    const migrated = await this.guard(() => ensureSchema(this.db));
+    if (this.sessions !== undefined) {
+      this.sessions = Number(await this.db.scalar<bigint>(`SELECT count(*) FROM main.sessions`));
+      await this.fitBudget();
+    }
+    return migrated;
+  }
+
+  /** A lean store's budget follows the sessions stored; raised in steps of 4 MB, never lowered. */
+  private async fitBudget(): Promise<void> {
+    const wanted = leanBudget(this.sessions ?? 0);
+    if (wanted < this.budget + 4 * 2 ** 20 && this.budget > 0) return;
+    this.budget = wanted;
+    await this.db.setMemoryLimit(wanted);
   }
 
   /** Runs a write, turning a full disk into the error that names the fix. */
@@ -86,6 +111,20 @@ export class DuckDBDestination implements Destination {
   }
 
   async endRun(runId: number, end: RunEnd): Promise<void> {
+    try {
+      await this.writeEnd(runId, end);
+    } catch (error) {
+      // A checkpoint that failed (a full disk) leaves this connection unusable, yet the run's end
+      // still fits in the log of a fresh one, where the next open finds it.
+      if (!(error instanceof DiskFullError) && !INVALIDATED.test(String(error))) throw error;
+      this.closeQuietly();
+      this.db = await Warehouse.open(this.db.path, this.options);
+      this.loaders.clear();
+      await this.writeEnd(runId, end);
+    }
+  }
+
+  private async writeEnd(runId: number, end: RunEnd): Promise<void> {
     const total = Object.values(end.rowsAdded).reduce((a, b) => a + (b ?? 0), 0);
     await this.guard(() =>
       this.db.transaction(() =>
@@ -235,6 +274,10 @@ export class DuckDBDestination implements Destination {
           if (target in TABLES) added[target as TableName] = (added[target as TableName] ?? 0) + n;
         }
         for (const mark of batch.marks) await this.apply(mark);
+        if (this.sessions !== undefined && added.sessions) {
+          this.sessions += added.sessions;
+          await this.fitBudget();
+        }
         return added;
       }),
     );
@@ -278,6 +321,18 @@ export class DuckDBDestination implements Destination {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    this.closeQuietly();
+  }
+
+  /**
+   * Closing checkpoints, which a full disk refuses: what was committed is in the log either way,
+   * and the next open replays it.
+   */
+  private closeQuietly(): void {
+    try {
+      this.db.close();
+    } catch {
+      // See above.
+    }
   }
 }
