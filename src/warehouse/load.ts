@@ -3,9 +3,10 @@
  *
  * Rows go through DuckDB's appender, inside the caller's transaction. Tables replaced by key (a
  * session's events, spans and figures, a day's breakdown) take them straight: the rows they
- * replace are deleted, the new ones appended. The others stage them in a per-table TEMP table
- * that one set-based statement merges into the target. Merging by key is what makes re-running
- * any sync (or resuming one after `kill -9`) never duplicate a row:
+ * replace are deleted, the new ones appended; so do the keys an upserted table does not have yet.
+ * The rest is staged in a per-table TEMP table that one set-based statement merges into the
+ * target. Merging by key is what makes re-running any sync (or resuming one after `kill -9`) never
+ * duplicate a row:
  * - catalog tables upsert, keeping when an asset was first seen;
  * - a session's events are replaced from the first `seq` a batch brings for it (its events arrive
  *   page by page, possibly over several batches, and always from seq 0 when fetched again);
@@ -162,7 +163,7 @@ function keysRelation(spec: TableSpec, columns: string[], rows: Row[]): Relation
 }
 
 /** What a batch replaces: whole keys, or a session's rows from the first `seq` it brings. */
-export function replacedRelation(
+function replacedRelation(
   spec: TableSpec,
   strategy: Extract<Strategy, { kind: 'replace' | 'replace-from' }>,
   rows: Row[],
