@@ -45,16 +45,14 @@ const PENDING = `
 export class DuckDBDestination implements Destination {
   readonly kind = 'duckdb';
   private readonly loaders = new Map<LoadedTable, TableLoader>();
-  /** Sessions stored, for a lean store's budget (see leanBudget); undefined when not lean. */
-  private sessions: number | undefined;
-  private budget = 0;
+  /** Sessions stored, and the budget set for them (a lean store's; see leanBudget). */
+  private sessions = 0;
+  private budget = leanBudget(0);
 
   private constructor(
     private db: Warehouse,
     private readonly options: OpenOptions,
-  ) {
-    if (options.lean) this.sessions = 0;
-  }
+  ) {}
 
   static async open(path: string, options: OpenOptions = {}): Promise<DuckDBDestination> {
     return new DuckDBDestination(await Warehouse.open(path, options), options);
@@ -66,7 +64,7 @@ export class DuckDBDestination implements Destination {
 
   async prepare(): Promise<string[]> {
     const migrated = await this.guard(() => ensureSchema(this.db));
-    if (this.sessions !== undefined) {
+    if (this.options.lean) {
       this.sessions = Number(await this.db.scalar<bigint>(`SELECT count(*) FROM main.sessions`));
       await this.fitBudget();
     }
@@ -75,8 +73,8 @@ export class DuckDBDestination implements Destination {
 
   /** A lean store's budget follows the sessions stored; raised in steps of 4 MB, never lowered. */
   private async fitBudget(): Promise<void> {
-    const wanted = leanBudget(this.sessions ?? 0);
-    if (wanted < this.budget + 4 * 2 ** 20 && this.budget > 0) return;
+    const wanted = leanBudget(this.sessions);
+    if (wanted < this.budget + 4 * 2 ** 20) return;
     this.budget = wanted;
     await this.db.setMemoryLimit(wanted);
   }
@@ -274,7 +272,7 @@ export class DuckDBDestination implements Destination {
           if (target in TABLES) added[target as TableName] = (added[target as TableName] ?? 0) + n;
         }
         for (const mark of batch.marks) await this.apply(mark);
-        if (this.sessions !== undefined && added.sessions) {
+        if (this.options.lean && added.sessions) {
           this.sessions += added.sessions;
           await this.fitBudget();
         }
@@ -310,7 +308,7 @@ export class DuckDBDestination implements Destination {
           ? this.db.run(REFRESH_SOME_TITLES_SQL, [duckdb.listValue([...mark.sessionIds])])
           : this.db.run(REFRESH_TITLES_SQL);
       case 'refigure-sessions':
-        return refigureSessions(this.db, mark.sessionIds);
+        return refigureSessions(this.db, mark.sessionIds, (table) => this.loader(table));
     }
   }
 

@@ -25,6 +25,7 @@ import {
   CHECKPOINTS,
   type Column,
   qualified,
+  SCHEMA_VERSION,
   TABLES,
   type CheckpointName,
   type ColumnType,
@@ -146,9 +147,15 @@ const typeOf = (spec: TableSpec, name: string) => spec.columns.find((c) => c.nam
 const unnest = (spec: TableSpec, i: number, name: string) =>
   `unnest($${i + 1}::VARCHAR[])::${typeOf(spec, name)}`;
 
-/** The distinct values of `columns` in `rows`; undefined when one cannot travel as text. */
-function keysRelation(spec: TableSpec, columns: string[], rows: Row[]): Relation | undefined {
-  if (!columns.every((c) => CASTABLE.has(typeOf(spec, c)!))) return undefined;
+/** Key columns must travel as text: a strategy keyed otherwise is a mistake of this file's. */
+function assertCastable(spec: TableSpec, columns: string[]): void {
+  const bad = columns.find((c) => !CASTABLE.has(typeOf(spec, c)!));
+  if (bad) throw new Error(`${spec.name}.${bad} cannot key a list parameter`);
+}
+
+/** The distinct values of `columns` in `rows`. */
+function keysRelation(spec: TableSpec, columns: string[], rows: Row[]): Relation {
+  assertCastable(spec, columns);
   const keys = new Map<string, string[]>();
   for (const row of rows) {
     const values = columns.map((c) => String(row[c]));
@@ -167,10 +174,10 @@ function replacedRelation(
   spec: TableSpec,
   strategy: Extract<Strategy, { kind: 'replace' | 'replace-from' }>,
   rows: Row[],
-): Relation | undefined {
+): Relation {
   if (strategy.kind === 'replace') return keysRelation(spec, strategy.by, rows);
   const { by, from } = strategy;
-  if (!CASTABLE.has(typeOf(spec, by)!) || !CASTABLE.has(typeOf(spec, from)!)) return undefined;
+  assertCastable(spec, [by, from]);
   const first = new Map<string, number>();
   for (const row of rows) {
     const key = String(row[by]);
@@ -192,7 +199,7 @@ export class TableLoader {
   private readonly types: DuckDBType[];
   private readonly staging: string;
   private readonly columns: string;
-  private stored: Column[] | null | undefined;
+  private stored: Column[] | undefined;
 
   constructor(
     private readonly db: Warehouse,
@@ -212,26 +219,24 @@ export class TableLoader {
     if (rows.length === 0) return 0;
     const unique = latestByKey(rows, this.spec.key);
     const strategy = STRATEGIES[this.table] ?? { kind: 'upsert' };
-    const stored = await this.storedColumns();
-    if (stored && (strategy.kind === 'replace' || strategy.kind === 'replace-from')) {
-      const replaced = replacedRelation(this.spec, strategy, unique);
-      if (replaced) return this.replaceInPlace(unique, stored, replaced);
+    if (strategy.kind === 'replace' || strategy.kind === 'replace-from') {
+      return this.replaceInPlace(unique, replacedRelation(this.spec, strategy, unique));
     }
-    if (stored && strategy.kind === 'upsert') {
-      const split = await this.splitNew(unique);
-      if (split) {
-        await this.appendRows(split.fresh, stored);
-        return split.fresh.length + (await this.stageAndMerge(split.known));
-      }
+    if (
+      strategy.kind === 'upsert' &&
+      this.spec.key.every((c) => typeOf(this.spec, c) === 'VARCHAR')
+    ) {
+      const { fresh, known } = await this.splitNew(unique);
+      await this.appendRows(fresh);
+      return fresh.length + (await this.stageAndMerge(known, true));
     }
-    return this.stageAndMerge(unique);
+    return this.stageAndMerge(unique, false);
   }
 
-  /** Rows whose key the table lacks, and the others; undefined when the key is not all text. */
-  private async splitNew(rows: Row[]): Promise<{ fresh: Row[]; known: Row[] } | undefined> {
+  /** Rows whose (text) key the table lacks, and the others. */
+  private async splitNew(rows: Row[]): Promise<{ fresh: Row[]; known: Row[] }> {
     const key = this.spec.key;
-    if (!key.every((c) => typeOf(this.spec, c) === 'VARCHAR')) return undefined;
-    const keys = keysRelation(this.spec, key, rows)!;
+    const keys = keysRelation(this.spec, key, rows);
     const stored = await this.db.rows<Record<string, string>>(
       `SELECT ${key.map((c) => `s.${c}`).join(', ')} FROM (${keys.sql}) s
        WHERE EXISTS (SELECT 1 FROM ${qualified(this.spec)} t WHERE ${keys.where})`,
@@ -244,8 +249,11 @@ export class TableLoader {
     return split;
   }
 
-  /** Through a TEMP table, merged by the table's strategy; returns the rows new to the table. */
-  private async stageAndMerge(rows: Row[]): Promise<number> {
+  /**
+   * Through a TEMP table, merged by the table's strategy; returns the rows new to the table, none
+   * when `allKnown` (the table has every key already: see splitNew).
+   */
+  private async stageAndMerge(rows: Row[], allKnown: boolean): Promise<number> {
     if (rows.length === 0) return 0;
     // A fresh staging table per load: rows deleted from a TEMP table keep their memory until
     // the table is dropped, and a sync stages gigabytes over its run.
@@ -255,14 +263,16 @@ export class TableLoader {
     const columns = this.spec.columns;
     const values = rows.map((row) => columns.map((c) => toValue(c.type, row[c.name])));
     await this.db.append(this.staging, this.types, values, 'main', 'temp');
-    const added = await this.merge();
+    const added = await this.merge(allKnown);
     // On failure the caller's transaction rolls back, staging table included; a DROP then would
     // only hide the error with DuckDB's "transaction is aborted".
     await this.db.run(`DROP TABLE IF EXISTS temp.main.${this.staging}`);
     return added;
   }
 
-  private async appendRows(rows: Row[], stored: Column[]): Promise<void> {
+  private async appendRows(rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    const stored = await this.storedColumns();
     await this.db.append(
       this.spec.name,
       stored.map((c) => duckType(c.type)),
@@ -276,21 +286,21 @@ export class TableLoader {
    * dropped, a TEMP table's memory lingers in DuckDB (measured: up to 40 MB, then spilled to
    * disk, over a 1,000,000-event sync), and events and sessions are most of what a sync loads.
    */
-  private async replaceInPlace(rows: Row[], stored: Column[], replaced: Relation): Promise<number> {
+  private async replaceInPlace(rows: Row[], replaced: Relation): Promise<number> {
     const deleted = await this.db.change(
       `DELETE FROM ${qualified(this.spec)} t USING (${replaced.sql}) s WHERE ${replaced.where}`,
       replaced.params,
     );
-    await this.appendRows(rows, stored);
+    await this.appendRows(rows);
     return rows.length - deleted;
   }
 
   /**
-   * The target's columns in their stored order, which the appender follows (a migrated table may
-   * hold them in another order than a new one); undefined when they are not exactly the spec's.
+   * The target's columns in their stored order, which the appender follows: a migrated table may
+   * hold them in another order than a new one.
    */
-  private async storedColumns(): Promise<Column[] | undefined> {
-    if (this.stored === undefined) {
+  private async storedColumns(): Promise<Column[]> {
+    if (!this.stored) {
       const names = await this.db.rows<{ column_name: string }>(
         `SELECT column_name FROM duckdb_columns()
          WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2
@@ -299,15 +309,18 @@ export class TableLoader {
       );
       const byName = new Map(this.spec.columns.map((c) => [c.name, c]));
       const stored = names.map((n) => byName.get(n.column_name));
-      this.stored =
-        stored.length === byName.size && stored.every((c) => c !== undefined)
-          ? (stored as Column[])
-          : null;
+      // ensureSchema has brought every table to the spec before anything is loaded.
+      if (stored.length !== byName.size || stored.some((c) => c === undefined)) {
+        throw new Error(
+          `${qualified(this.spec)} does not have the columns of schema ${SCHEMA_VERSION}`,
+        );
+      }
+      this.stored = stored as Column[];
     }
-    return this.stored ?? undefined;
+    return this.stored;
   }
 
-  private async merge(): Promise<number> {
+  private async merge(allKnown: boolean): Promise<number> {
     const target = qualified(this.spec);
     const staging = `temp.main.${this.staging}`;
     const strategy = STRATEGIES[this.table] ?? { kind: 'upsert' };
@@ -330,24 +343,14 @@ export class TableLoader {
       );
       return Number(added);
     }
-    if (strategy.kind !== 'upsert') {
-      const replaced =
-        strategy.kind === 'replace'
-          ? `EXISTS (SELECT 1 FROM ${staging} s WHERE ${matches(strategy.by, 's', 't')})`
-          : `EXISTS (SELECT 1 FROM (SELECT ${strategy.by}, min(${strategy.from}) AS first FROM ${staging} GROUP BY 1) s
-               WHERE s.${strategy.by} = t.${strategy.by} AND t.${strategy.from} >= s.first)`;
-      const before = await this.db.scalar<bigint>(
-        `SELECT count(*) FROM ${target} t WHERE ${replaced}`,
-      );
-      await this.db.run(`DELETE FROM ${target} t WHERE ${replaced}`);
-      const staged = await this.db.scalar<bigint>(`SELECT count(*) FROM (${latest})`);
-      await this.db.run(`INSERT INTO ${target} (${this.columns}) ${latest}`);
-      return Number(staged) - Number(before);
-    }
-    const added = await this.db.scalar<bigint>(
-      `SELECT count(*) FROM (SELECT DISTINCT ${key.join(', ')} FROM ${staging}) s
-       WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${matches(key, 't', 's')})`,
-    );
+    if (strategy.kind !== 'upsert')
+      throw new Error(`${this.table} is replaced in place, not merged`);
+    const added = allKnown
+      ? 0
+      : await this.db.scalar<bigint>(
+          `SELECT count(*) FROM (SELECT DISTINCT ${key.join(', ')} FROM ${staging}) s
+           WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${matches(key, 't', 's')})`,
+        );
     const preserve = new Set([...key, ...(strategy.preserve ?? [])]);
     const changing = this.spec.columns.map((c) => c.name).filter((c) => !preserve.has(c));
     const compared = changing.filter((c) => c !== strategy.touch);

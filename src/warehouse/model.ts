@@ -107,6 +107,7 @@ const EVENT_FIGURE_COLUMNS = `session_id, type, epoch_us(emitted_at) AS emitted_
 export async function refigureSessions(
   db: Warehouse,
   sessionIds: readonly string[],
+  loader: (table: 'session_stats' | 'watch_spans') => TableLoader,
 ): Promise<void> {
   if (sessionIds.length === 0) return;
   const ids = duckdb.listValue([...new Set(sessionIds)]);
@@ -121,8 +122,8 @@ export async function refigureSessions(
     `DELETE FROM viewership.watch_spans WHERE session_id IN (SELECT unnest($1::VARCHAR[]))`,
     [ids],
   );
-  await new TableLoader(db, 'session_stats').load(stats);
-  await new TableLoader(db, 'watch_spans').load(spans);
+  await loader('session_stats').load(stats);
+  await loader('watch_spans').load(spans);
 }
 
 /**
