@@ -418,15 +418,15 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
   // The warehouse is checked (or created) before any ping is taken, and whatever a previous run
   // left in the journal goes in first; a warehouse busy now is fine: pings wait for it.
-  try {
-    await publishNow();
-  } catch (error) {
+  /** What a collector that fails to start gives back before the error goes up. */
+  const abandon = async (error: unknown): Promise<never> => {
     clearInterval(timer);
     clearInterval(sweeper);
     await journal.close();
     await publisher.close();
     throw error;
-  }
+  };
+  await publishNow().catch(abandon);
 
   const server: Server = createServer(
     { keepAliveTimeout: 65_000, headersTimeout: 20_000, requestTimeout: 30_000 },
@@ -438,16 +438,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       });
     },
   );
-  let address: { url: string; port: number };
-  try {
-    address = await listen(server, options.port ?? 8090, host);
-  } catch (error) {
-    clearInterval(timer);
-    clearInterval(sweeper);
-    await journal.close();
-    await publisher.close();
-    throw error;
-  }
+  const address = await listen(server, options.port ?? 8090, host).catch(abandon);
   if (!isLoopback(host)) {
     log(
       `warning: listening on ${host}, reachable from other machines; put it behind TLS (a proxy) for the internet`,

@@ -19,6 +19,22 @@ import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
 
 const schema = `t_collect_${randomBytes(4).toString('hex')}`;
 
+/** `viewership query` on this test's schema, its rows as JSON. */
+async function query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+  const result = await runCli([
+    'query',
+    '--db',
+    PG_URL,
+    '--schema',
+    schema,
+    '--format',
+    'json',
+    sql,
+  ]);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T[];
+}
+
 describe.skipIf(!PG_URL)('collectors into PostgreSQL', () => {
   let a: CollectorProcess;
   let b: CollectorProcess;
@@ -71,18 +87,11 @@ describe.skipIf(!PG_URL)('collectors into PostgreSQL', () => {
     expect(synced.code, synced.stderr).toBe(0);
     await Promise.all([untilPublished(a.url), untilPublished(b.url)]);
 
-    const q = await runCli([
-      'query',
-      '--db',
-      PG_URL,
-      '--schema',
-      schema,
-      '--format',
-      'json',
-      `SELECT source, event_count, play_count, pause_count, ended, watch_seconds FROM master WHERE session_id = '${session}'`,
-    ]);
-    expect(q.code, q.stderr).toBe(0);
-    expect(JSON.parse(q.stdout)).toEqual([
+    expect(
+      await query(
+        `SELECT source, event_count, play_count, pause_count, ended, watch_seconds FROM master WHERE session_id = '${session}'`,
+      ),
+    ).toEqual([
       {
         source: 'collector',
         event_count: 5,
@@ -92,17 +101,11 @@ describe.skipIf(!PG_URL)('collectors into PostgreSQL', () => {
         watch_seconds: 60,
       },
     ]);
-    const events = await runCli([
-      'query',
-      '--db',
-      PG_URL,
-      '--schema',
-      schema,
-      '--format',
-      'json',
-      `SELECT seq, type FROM session_events WHERE session_id = '${session}' ORDER BY seq`,
-    ]);
-    expect(JSON.parse(events.stdout)).toEqual([
+    expect(
+      await query(
+        `SELECT seq, type FROM session_events WHERE session_id = '${session}' ORDER BY seq`,
+      ),
+    ).toEqual([
       { seq: 0, type: 'ready' },
       { seq: 1, type: 'play' },
       { seq: 2, type: 'pause' },
@@ -110,21 +113,12 @@ describe.skipIf(!PG_URL)('collectors into PostgreSQL', () => {
       { seq: 4, type: 'end' },
     ]);
     // The sync's sessions are there too, beside the collector's.
-    const counts = await runCli([
-      'query',
-      '--db',
-      PG_URL,
-      '--schema',
-      schema,
-      '--format',
-      'json',
-      `SELECT source, count(*) AS n FROM sessions GROUP BY 1 ORDER BY 1`,
-    ]);
     const bySource = Object.fromEntries(
-      (JSON.parse(counts.stdout) as Array<{ source: string; n: number }>).map((r) => [
-        r.source,
-        r.n,
-      ]),
+      (
+        await query<{ source: string; n: number }>(
+          `SELECT source, count(*) AS n FROM sessions GROUP BY 1 ORDER BY 1`,
+        )
+      ).map((r) => [r.source, r.n]),
     );
     expect(bySource.collector).toBe(1);
     expect(bySource.api).toBe(emulator.emulator.truth.sessionCount());
