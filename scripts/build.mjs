@@ -25,7 +25,6 @@ const builds = [
     entryPoints: {
       cli: 'src/cli/main.ts',
       index: 'src/index.ts',
-      'sync-worker': 'src/sync/worker-entry.ts',
       'collect-worker': 'src/collect/publish-worker.ts',
     },
     outdir: 'dist',
@@ -33,6 +32,19 @@ const builds = [
     // the API client, and the sync's worker loads only what a sync uses.
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
+  }),
+  // The sync's worker with its libraries inside: a re-sync is mostly start-up, and Node loads one
+  // file much faster than hundreds (DuckDB's client, undici and zod: 160 → 80 ms measured).
+  // Native code and what only PostgreSQL needs stay outside.
+  build({
+    ...node,
+    packages: undefined,
+    external: ['@duckdb/node-bindings', 'i18n-iso-countries', 'pg', 'pg-copy-streams', 'pg-connection-string'],
+    entryPoints: { 'sync-worker': 'src/sync/worker-entry.ts' },
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'sync-chunks/[name]-[hash]',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   }),
 ];
 if (existsSync(new URL('../src/dashboard/client/main.ts', import.meta.url))) {

@@ -46,7 +46,7 @@ import {
   type Video,
 } from './schemas.js';
 import { Secret } from './secret.js';
-import { undiciTransport, type Transport } from './transport.js';
+import { httpTransport, type Transport } from './transport.js';
 import { VERSION } from '../version.js';
 
 export interface ClientOptions {
@@ -119,7 +119,7 @@ export class ApiVideoClient {
     this.prefetch = options.prefetchPages ?? 2;
     this.scheduler = new Scheduler({
       concurrency: options.concurrency ?? 32,
-      transport: options.transport ?? undiciTransport({ connections: options.concurrency ?? 32 }),
+      transport: options.transport ?? httpTransport({ connections: options.concurrency ?? 32 }),
       ...(options.retry ? { policy: options.retry } : {}),
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

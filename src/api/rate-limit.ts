@@ -9,6 +9,7 @@
  * Until the first response tells the limit, only a few requests are let through: a burst into an
  * unknown, small limit would be answered with 429s, while a handful costs nothing even then.
  */
+import type { ResponseHeaders } from './transport.js';
 
 export interface RateLimitState {
   limit: number | undefined;
@@ -50,7 +51,7 @@ export class RateLimitGate {
   }
 
   /** Records a finished request and what its response said about the window. */
-  settle(headers: Headers | undefined): void {
+  settle(headers: ResponseHeaders | undefined): void {
     this.state.inFlight--;
     if (headers) this.observe(headers);
     this.wake();
@@ -80,7 +81,7 @@ export class RateLimitGate {
     return true;
   }
 
-  private observe(headers: Headers): void {
+  private observe(headers: ResponseHeaders): void {
     const limit = numberHeader(headers, 'x-ratelimit-limit');
     const remaining = numberHeader(headers, 'x-ratelimit-remaining');
     const retryAfter = numberHeader(headers, 'x-ratelimit-retry-after');
@@ -120,7 +121,7 @@ export class RateLimitGate {
   }
 }
 
-function numberHeader(headers: Headers, name: string): number | undefined {
+function numberHeader(headers: ResponseHeaders, name: string): number | undefined {
   const value = headers.get(name);
   if (value === null || value === '') return undefined;
   const n = Number(value);

@@ -8,7 +8,7 @@
  * - an unreachable host: a couple of quick retries (a server restarting), then give up.
  * - any other 4xx: our request is wrong; retrying cannot help.
  */
-import type { Outcome } from './transport.js';
+import type { Outcome, ResponseHeaders } from './transport.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included, for 5xx/timeouts/drops. */
@@ -59,7 +59,7 @@ export function describeOutcome(outcome: Outcome): string {
 }
 
 /** Seconds from `X-RateLimit-Retry-After`, if present and sane. */
-export function retryAfterMs(headers: Headers): number | undefined {
+export function retryAfterMs(headers: ResponseHeaders): number | undefined {
   const value = headers.get('x-ratelimit-retry-after') ?? headers.get('retry-after');
   if (value === null) return undefined;
   const seconds = Number(value);

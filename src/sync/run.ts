@@ -152,7 +152,9 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
   const progress = newProgress();
   options.onStart?.(progress, client);
 
-  // The warehouse first: a locked or foreign store fails before any request is made.
+  // The login is a round trip: it travels while the warehouse loads, opens and records the run.
+  const login = client.authenticate();
+  login.catch(() => undefined); // awaited below; only a failure before then must not go unhandled
   const store: Destination = await openDestination(options.db, {
     lockWaitMs: options.lockWaitMs ?? 5000,
     schema: options.schema,
@@ -203,9 +205,6 @@ export async function sync(options: SyncOptions): Promise<SyncSummary> {
     }),
   });
   try {
-    // The first request (the login) is a round trip: the warehouse gets ready meanwhile.
-    const login = client.authenticate();
-    login.catch(() => undefined); // awaited below; only a failure before then must not go unhandled
     migrated = await store.prepare();
     runId = await store.beginRun({
       startedAt,

@@ -1,16 +1,15 @@
 /**
  * `--db` names the store: a DuckDB file path, or a PostgreSQL URL (`postgres://` or
  * `postgresql://`). This is the one place that tells them apart, so every command accepts both.
- * PostgreSQL's code is loaded only when a URL is given.
+ * Each store's code is loaded only when it is asked for: PostgreSQL's only for a URL, and DuckDB's
+ * after the sync has sent its first request (its login travels while DuckDB loads).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { Warehouse, type OpenOptions } from './connection.js';
+import type { OpenOptions, Warehouse } from './connection.js';
 import type { Destination } from './destination.js';
-import { DuckDBDestination } from './duckdb-store.js';
-import { assertWarehouse } from './migrate.js';
 import { runQuery, type QueryFormat, type QueryResult } from './query.js';
 import { ALL_TABLES, DASHBOARD_TABLES, tablesFor, type StoredName } from './postgres/tables.js';
 import { isPostgresUrl } from './postgres/target.js';
@@ -59,6 +58,7 @@ export async function openDestination(
     lean: true,
     threads: 1,
   };
+  const { DuckDBDestination } = await import('./duckdb-store.js');
   return DuckDBDestination.open(db, duck);
 }
 
@@ -85,8 +85,10 @@ export async function withReadableWarehouse<T>(
   options: ReadOptions,
   work: (warehouse: Warehouse) => Promise<T>,
 ): Promise<T> {
+  const { Warehouse } = await import('./connection.js');
   if (!isPostgresUrl(db)) {
     noSchemaForFiles(db, options.schema);
+    const { assertWarehouse } = await import('./migrate.js');
     const warehouse = await Warehouse.open(db, {
       readOnly: true,
       lockWaitMs: 2000,
