@@ -39,12 +39,20 @@ const builds = [
   build({
     ...node,
     packages: undefined,
-    external: ['@duckdb/node-bindings', 'i18n-iso-countries', 'pg', 'pg-copy-streams', 'pg-connection-string'],
+    external: [
+      '@duckdb/node-bindings',
+      'i18n-iso-countries',
+      'pg',
+      'pg-copy-streams',
+      'pg-connection-string',
+    ],
     entryPoints: { 'sync-worker': 'src/sync/worker-entry.ts' },
     outdir: 'dist',
     splitting: true,
     chunkNames: 'sync-chunks/[name]-[hash]',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   }),
 ];
 if (existsSync(new URL('../src/dashboard/client/main.ts', import.meta.url))) {

@@ -25,7 +25,7 @@ export interface OpenOptions {
   /** How long to keep trying while another process holds the file (e.g. serve taking a snapshot). */
   lockWaitMs?: number;
   /**
-   * Keep DuckDB's memory small (the sync): a budget of leanBudget() bytes, and its allocator
+   * Keep DuckDB's memory small (the sync): a budget of LEAN_BUDGET bytes, and its allocator
    * hands freed memory back to the system promptly instead of keeping up to 128 MB cached for
    * reuse. Committed rows stay in memory, uncompressed, until a checkpoint writes them to the
    * file, so checkpoints come after every LEAN_CHECKPOINT of log (DuckDB's default, 16 MB of
@@ -45,14 +45,11 @@ export const LEAN_ROW_GROUP = 16_384;
 export const LEAN_CHECKPOINT = '2MB';
 
 /**
- * A lean store's memory budget. The sessions' key index stays in memory once a sync writes
- * sessions (measured: 9 to 14 MB for 100,000), so the budget grows with them; the rest (a
- * commit's working set, rows not yet checkpointed, cached blocks) fits in 36 MB on the
- * 1,000,000-event account (28 MB failed a commit).
+ * A lean store's memory budget: a commit's working set, rows not yet checkpointed and cached
+ * blocks fit in it on the 1,000,000-event account (28 MB failed a commit). The tables that grow
+ * with an account's viewing have no key index (see schema.ts), so the budget need not grow either.
  */
-export function leanBudget(sessions: number): number {
-  return 36 * 2 ** 20 + 128 * sessions;
-}
+export const LEAN_BUDGET = 36 * 2 ** 20;
 
 /** The name the warehouse file is attached under, whatever the file is called. */
 export const CATALOG = 'warehouse';
@@ -105,7 +102,7 @@ export class Warehouse {
     const spill = mkdtempSync(join(tmpdir(), 'viewership-spill-'));
     const config: Record<string, string> = { temp_directory: spill };
     if (options.lean) {
-      config.memory_limit = `${leanBudget(0)}B`;
+      config.memory_limit = `${LEAN_BUDGET}B`;
       config.checkpoint_threshold = LEAN_CHECKPOINT;
       config.allocator_flush_threshold = '8MB';
       config.allocator_background_threads = 'true';
@@ -153,11 +150,6 @@ export class Warehouse {
   /** Runs a statement that changes rows; resolves to how many it changed. */
   async change(sql: string, params?: Params): Promise<number> {
     return (await this.connection.run(sql, params)).rowsChanged;
-  }
-
-  /** DuckDB's memory budget, in bytes. */
-  async setMemoryLimit(bytes: number): Promise<void> {
-    await this.run(`SET memory_limit = '${Math.round(bytes)}B'`);
   }
 
   /** Rows as plain objects with JS values (BIGINT → bigint, TIMESTAMPTZ → Date). */

@@ -5,7 +5,7 @@
 import duckdb from '@duckdb/node-api';
 import type { Day } from '../calendar.js';
 import { DiskFullError } from '../errors.js';
-import { leanBudget, Warehouse, type OpenOptions } from './connection.js';
+import { Warehouse, type OpenOptions } from './connection.js';
 import type {
   AssetState,
   CatalogTable,
@@ -45,9 +45,6 @@ const PENDING = `
 export class DuckDBDestination implements Destination {
   readonly kind = 'duckdb';
   private readonly loaders = new Map<LoadedTable, TableLoader>();
-  /** Sessions stored, and the budget set for them (a lean store's; see leanBudget). */
-  private sessions = 0;
-  private budget = leanBudget(0);
 
   private constructor(
     private db: Warehouse,
@@ -63,20 +60,7 @@ export class DuckDBDestination implements Destination {
   }
 
   async prepare(): Promise<string[]> {
-    const migrated = await this.guard(() => ensureSchema(this.db));
-    if (this.options.lean) {
-      this.sessions = Number(await this.db.scalar<bigint>(`SELECT count(*) FROM main.sessions`));
-      await this.fitBudget();
-    }
-    return migrated;
-  }
-
-  /** A lean store's budget follows the sessions stored; raised in steps of 4 MB, never lowered. */
-  private async fitBudget(): Promise<void> {
-    const wanted = leanBudget(this.sessions);
-    if (wanted < this.budget + 4 * 2 ** 20) return;
-    this.budget = wanted;
-    await this.db.setMemoryLimit(wanted);
+    return this.guard(() => ensureSchema(this.db));
   }
 
   /** Runs a write, turning a full disk into the error that names the fix. */
@@ -272,10 +256,6 @@ export class DuckDBDestination implements Destination {
           if (target in TABLES) added[target as TableName] = (added[target as TableName] ?? 0) + n;
         }
         for (const mark of batch.marks) await this.apply(mark);
-        if (this.options.lean && added.sessions) {
-          this.sessions += added.sessions;
-          await this.fitBudget();
-        }
         return added;
       }),
     );

@@ -222,39 +222,90 @@ export class TableLoader {
     if (strategy.kind === 'replace' || strategy.kind === 'replace-from') {
       return this.replaceInPlace(unique, replacedRelation(this.spec, strategy, unique));
     }
-    if (
-      strategy.kind === 'upsert' &&
-      this.spec.key.every((c) => typeOf(this.spec, c) === 'VARCHAR')
-    ) {
-      const { fresh, known } = await this.splitNew(unique);
+    if (strategy.kind === 'merge-ordered') return this.stageAndMerge(unique);
+    if (this.spec.key.every((c) => typeOf(this.spec, c) === 'VARCHAR')) {
+      const { fresh, known, same } = await this.splitNew(unique, strategy.kind === 'upsert');
       await this.appendRows(fresh);
-      return fresh.length + (await this.stageAndMerge(known, true));
+      if (known.length > 0) await this.stageAndMerge(known);
+      if (same.length > 0 && strategy.kind === 'upsert' && strategy.touch) {
+        await this.touch(same, strategy.touch);
+      }
+      return fresh.length;
     }
-    return this.stageAndMerge(unique, false);
+    // ON CONFLICT needs the key's index; a table without one is always keyed by text (above).
+    if (this.spec.keyIndex === false) {
+      throw new Error(`${qualified(this.spec)} has no key index to upsert on`);
+    }
+    return this.stageAndMerge(unique);
   }
 
-  /** Rows whose (text) key the table lacks, and the others. */
-  private async splitNew(rows: Row[]): Promise<{ fresh: Row[]; known: Row[] }> {
+  /**
+   * Rows whose (text) key the table lacks, and the others. With `unchanged`, a known row whose
+   * `raw` (the API's object, which every other column is read from) is the one stored goes to
+   * `same` instead: a re-sync hears mostly about assets and open sessions it has already, and
+   * leaving those alone spares staging them and DuckDB rewriting them at its next checkpoint.
+   */
+  private async splitNew(
+    rows: Row[],
+    unchanged: boolean,
+  ): Promise<{ fresh: Row[]; known: Row[]; same: Row[] }> {
     const key = this.spec.key;
+    const tuple = (row: Record<string, unknown>) => key.map((c) => String(row[c])).join('\u0000');
     const keys = keysRelation(this.spec, key, rows);
     const stored = await this.db.rows<Record<string, string>>(
       `SELECT ${key.map((c) => `s.${c}`).join(', ')} FROM (${keys.sql}) s
        WHERE EXISTS (SELECT 1 FROM ${qualified(this.spec)} t WHERE ${keys.where})`,
       keys.params,
     );
-    const tuple = (row: Record<string, unknown>) => key.map((c) => String(row[c])).join('\u0000');
     const known = new Set(stored.map(tuple));
-    const split = { fresh: [] as Row[], known: [] as Row[] };
+    const split = { fresh: [] as Row[], known: [] as Row[], same: [] as Row[] };
     for (const row of rows) (known.has(tuple(row)) ? split.known : split.fresh).push(row);
+    if (
+      !unchanged ||
+      split.known.length === 0 ||
+      !this.spec.columns.some((c) => c.name === 'raw')
+    ) {
+      return split;
+    }
+    // Only the known rows' raw text is sent (a first sync's batches are mostly new rows, whose
+    // text would only take DuckDB's memory).
+    const knownKeys = keysRelation(this.spec, key, split.known);
+    const raw = `unnest($${knownKeys.params.length + 1}::VARCHAR[])`;
+    const same = await this.db.rows<Record<string, string>>(
+      `SELECT ${key.map((c) => `s.${c}`).join(', ')} FROM (${knownKeys.sql}, ${raw} AS raw) s
+       JOIN ${qualified(this.spec)} t ON ${knownKeys.where} WHERE t.raw::VARCHAR = s.raw`,
+      [...knownKeys.params, duckdb.listValue(split.known.map((row) => String(row.raw)))],
+    );
+    if (same.length === 0) return split;
+    const unchangedKeys = new Set(same.map(tuple));
+    const changed = split.known;
+    split.known = [];
+    for (const row of changed) (unchangedKeys.has(tuple(row)) ? split.same : split.known).push(row);
     return split;
   }
 
-  /**
-   * Through a TEMP table, merged by the table's strategy; returns the rows new to the table, none
-   * when `allKnown` (the table has every key already: see splitNew).
-   */
-  private async stageAndMerge(rows: Row[], allKnown: boolean): Promise<number> {
-    if (rows.length === 0) return 0;
+  /** Stamps `column` on rows otherwise unchanged (a catalog's last_seen_at). */
+  private async touch(rows: Row[], column: string): Promise<void> {
+    const keys = keysRelation(this.spec, this.spec.key, rows);
+    const type = typeOf(this.spec, column)!;
+    const values = rows.map((row) => toValue(type, row[column]));
+    const first = values[0];
+    // One stamp for the whole batch, as a sync gives, is one statement by key list; anything
+    // else goes through staging like any change.
+    if (!values.every((v) => String(v) === String(first))) {
+      await this.stageAndMerge(rows);
+      return;
+    }
+    const at = `$${keys.params.length + 1}`;
+    await this.db.run(
+      `UPDATE ${qualified(this.spec)} t SET ${column} = ${at}
+       FROM (${keys.sql}) s WHERE ${keys.where} AND t.${column} IS DISTINCT FROM ${at}`,
+      [...keys.params, first ?? null],
+    );
+  }
+
+  /** Through a TEMP table, merged by the table's strategy; returns the rows new to the table. */
+  private async stageAndMerge(rows: Row[]): Promise<number> {
     // A fresh staging table per load: rows deleted from a TEMP table keep their memory until
     // the table is dropped, and a sync stages gigabytes over its run.
     await this.db.run(
@@ -263,7 +314,7 @@ export class TableLoader {
     const columns = this.spec.columns;
     const values = rows.map((row) => columns.map((c) => toValue(c.type, row[c.name])));
     await this.db.append(this.staging, this.types, values, 'main', 'temp');
-    const added = await this.merge(allKnown);
+    const added = await this.merge();
     // On failure the caller's transaction rolls back, staging table included; a DROP then would
     // only hide the error with DuckDB's "transaction is aborted".
     await this.db.run(`DROP TABLE IF EXISTS temp.main.${this.staging}`);
@@ -320,58 +371,69 @@ export class TableLoader {
     return this.stored;
   }
 
-  private async merge(allKnown: boolean): Promise<number> {
+  /**
+   * Merges the staged rows. Tables keyed by text stage only rows they have already (see load),
+   * and update those in place: no ON CONFLICT, so such a table needs no key index (sessions has
+   * none: see schema.ts). The others insert or update by their key's index.
+   */
+  private async merge(): Promise<number> {
     const target = qualified(this.spec);
     const staging = `temp.main.${this.staging}`;
     const strategy = STRATEGIES[this.table] ?? { kind: 'upsert' };
     const key = this.spec.key;
-    // Staged rows are unique by key already (see latestByKey).
-    const latest = `SELECT ${this.columns} FROM ${staging}`;
-    const matches = (columns: string[], a: string, b: string) =>
-      columns.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
+    const name = this.spec.name;
+    const byKey = key.map((c) => `t.${c} = s.${c}`).join(' AND ');
+    const known = key.every((c) => typeOf(this.spec, c) === 'VARCHAR');
 
     if (strategy.kind === 'merge-ordered') return this.mergeOrdered(strategy, target, staging);
     if (strategy.kind === 'insert-or-later') {
-      const added = await this.db.scalar<bigint>(
-        `SELECT count(*) FROM (SELECT DISTINCT ${key.join(', ')} FROM ${staging}) s
-         WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${matches(key, 't', 's')})`,
-      );
-      const name = this.spec.name;
-      const later = strategy.later.map((c) => `${c} = greatest(${name}.${c}, excluded.${c})`);
+      if (!known) throw new Error(`${target} must be keyed by text to merge`);
+      const later = strategy.later.map((c) => `${c} = greatest(t.${c}, s.${c})`);
       await this.db.run(
-        `INSERT INTO ${target} (${this.columns}) ${latest} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${later.join(', ')}`,
+        `UPDATE ${target} AS t SET ${later.join(', ')} FROM ${staging} s WHERE ${byKey}`,
       );
-      return Number(added);
+      return 0;
     }
     if (strategy.kind !== 'upsert')
       throw new Error(`${this.table} is replaced in place, not merged`);
-    const added = allKnown
-      ? 0
-      : await this.db.scalar<bigint>(
-          `SELECT count(*) FROM (SELECT DISTINCT ${key.join(', ')} FROM ${staging}) s
-           WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${matches(key, 't', 's')})`,
-        );
     const preserve = new Set([...key, ...(strategy.preserve ?? [])]);
     const changing = this.spec.columns.map((c) => c.name).filter((c) => !preserve.has(c));
     const compared = changing.filter((c) => c !== strategy.touch);
-    const name = this.spec.name;
     // A row staged again unchanged is left as it is: a re-sync rewrites nothing it already has.
-    const onConflict =
-      changing.length === 0
-        ? 'DO NOTHING'
-        : `DO UPDATE SET ${changing.map((c) => `${c} = excluded.${c}`).join(', ')}
-           WHERE ${compared.map((c) => `${name}.${c} IS DISTINCT FROM excluded.${c}`).join(' OR ') || 'false'}`;
-    await this.db.run(
-      `INSERT INTO ${target} (${this.columns}) ${latest} ON CONFLICT (${key.join(', ')}) ${onConflict}`,
-    );
+    const differs = compared.map((c) => `t.${c} IS DISTINCT FROM s.${c}`).join(' OR ') || 'false';
+    let added = 0;
+    if (known) {
+      if (changing.length > 0) {
+        await this.db.run(
+          `UPDATE ${target} AS t SET ${changing.map((c) => `${c} = s.${c}`).join(', ')}
+           FROM ${staging} s WHERE ${byKey} AND (${differs})`,
+        );
+      }
+    } else {
+      added = Number(
+        await this.db.scalar<bigint>(
+          `SELECT count(*) FROM ${staging} s WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${byKey})`,
+        ),
+      );
+      const onConflict =
+        changing.length === 0
+          ? 'DO NOTHING'
+          : `DO UPDATE SET ${changing.map((c) => `${c} = excluded.${c}`).join(', ')}
+             WHERE ${compared.map((c) => `${name}.${c} IS DISTINCT FROM excluded.${c}`).join(' OR ') || 'false'}`;
+      await this.db.run(
+        `INSERT INTO ${target} (${this.columns}) SELECT ${this.columns} FROM ${staging}
+         ON CONFLICT (${key.join(', ')}) ${onConflict}`,
+      );
+    }
     if (strategy.touch) {
+      // Stamping one column costs that column only (DuckDB updates column by column).
       const touch = strategy.touch;
       await this.db.run(
         `UPDATE ${target} AS t SET ${touch} = s.${touch} FROM ${staging} s
-         WHERE ${matches(key, 't', 's')} AND t.${touch} IS DISTINCT FROM s.${touch}`,
+         WHERE ${byKey} AND t.${touch} IS DISTINCT FROM s.${touch}`,
       );
     }
-    return Number(added);
+    return added;
   }
 
   /** See COLLECTED_INTO: unite, count once, order by time, number again; per touched session. */

@@ -50,6 +50,24 @@ const MIGRATIONS: Migration[] = [
       await db.run(MASTER_VIEW_SQL);
     },
   },
+  {
+    to: 3,
+    describe: 'sessions and metric_breakdowns without key indexes (the loader keeps them unique)',
+    async up(db) {
+      // DuckDB cannot drop a primary key: each table is made again and its rows copied over.
+      await db.run('DROP VIEW IF EXISTS main.master');
+      for (const spec of [TABLES.sessions, TABLES.metric_breakdowns]) {
+        const columns = spec.columns.map((c) => c.name).join(', ');
+        await db.run(`ALTER TABLE main.${spec.name} RENAME TO ${spec.name}_schema2`);
+        await db.run(createTableSql(spec));
+        await db.run(
+          `INSERT INTO main.${spec.name} (${columns}) SELECT ${columns} FROM main.${spec.name}_schema2`,
+        );
+        await db.run(`DROP TABLE main.${spec.name}_schema2`);
+      }
+      await db.run(MASTER_VIEW_SQL);
+    },
+  },
 ];
 
 async function storedVersion(db: Warehouse): Promise<number | undefined> {

@@ -519,10 +519,39 @@ describe.skipIf(!PG_URL)('bad PostgreSQL input: exit 2, the cause and the fix', 
           const r = await runCli([...args, ...w.args]);
           expect(r.code, args[0]).toBe(2);
           expect(r.stderr).toMatch(
-            /was written by a newer viewership \(schema 99; this one knows 2\)\n {2}Upgrade viewership/,
+            /was written by a newer viewership \(schema 99; this one knows 3\)\n {2}Upgrade viewership/,
           );
         }
         expect(Number(await db.scalar(`SELECT count(*) FROM ${w.schema}.sync_runs`))).toBe(1);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('a schema written at schema 2 is migrated by migrate, with nothing to change', async () => {
+    const e = await pinnedEmulator({ preset: 'tiny', seed: 3 });
+    try {
+      const w = warehouse(dir, 'schema2', 'postgres');
+      expect((await runCli(['sync', '--base-url', e.url, ...w.args], e.env)).code).toBe(0);
+      const db = await connect(pgTarget(PG_URL, w.schema), 'test');
+      try {
+        await db.run(
+          `UPDATE ${w.schema}_internal.meta SET value = '2' WHERE key = 'schema_version'`,
+        );
+        const q = await runCli(['query', 'SELECT 1', ...w.args]);
+        expect(q.stderr).toMatch(/older viewership \(schema 2; this one reads 3\)/);
+        const m = await runCli(['migrate', ...w.args]);
+        expect(m.code, m.stderr).toBe(0);
+        expect(m.stderr).toMatch(/to schema 3: no change in PostgreSQL/);
+        expect(
+          await db.scalar(
+            `SELECT value FROM ${w.schema}_internal.meta WHERE key = 'schema_version'`,
+          ),
+        ).toBe('3');
+        expect((await runCli(['query', 'SELECT 1', ...w.args])).code).toBe(0);
       } finally {
         await db.close();
       }

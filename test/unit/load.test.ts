@@ -28,7 +28,8 @@ const session = (id: string, country: string, extra: Partial<Row> = {}): Row => 
   asset_id: 'vi1',
   loaded_at: T0,
   country,
-  raw: JSON.stringify({ session: { sessionId: id } }),
+  // Every column is read from the API's object: a row that differs has a raw that differs.
+  raw: JSON.stringify({ session: { sessionId: id }, location: { country } }),
   source: 'api',
   ...extra,
 });
@@ -40,7 +41,15 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 
-const load = (table: 'session_events' | 'sessions', rows: Row[]) =>
+const video = (id: string, title: string, seenAt: number): Row => ({
+  video_id: id,
+  title,
+  first_seen_at: seenAt,
+  last_seen_at: seenAt,
+  raw: JSON.stringify({ videoId: id, title }),
+});
+
+const load = (table: 'session_events' | 'sessions' | 'videos', rows: Row[]) =>
   db.transaction(() => new TableLoader(db, table).load(rows));
 
 const events = () =>
@@ -123,6 +132,31 @@ describe('loading sessions', () => {
       { session_id: 's1', country: 'Japan', gone: false },
       { session_id: 's2', country: 'Portugal', gone: true },
       { session_id: 's3', country: 'Chile', gone: false },
+    ]);
+  });
+
+  it('leaves a known session alone when the API sends it unchanged', async () => {
+    await load('sessions', [session('s1', 'France')]);
+    // A column the API's object does not change (here changed behind the loader's back) is not
+    // written again: the row is not staged at all.
+    await db.run(`UPDATE sessions SET asset_title = 'kept' WHERE session_id = 's1'`);
+    expect(await load('sessions', [session('s1', 'France', { asset_title: 'other' })])).toBe(0);
+    expect(await db.scalar('SELECT asset_title FROM sessions')).toBe('kept');
+  });
+});
+
+describe('loading a catalog', () => {
+  it('only stamps as seen the assets the API sends unchanged, and updates the others', async () => {
+    const t1 = T0 + 60_000_000;
+    await load('videos', [video('v1', 'One', T0), video('v2', 'Two', T0)]);
+    expect(await load('videos', [video('v1', 'One', t1), video('v2', 'Two, renamed', t1)])).toBe(0);
+    const rows = await db.rows<{ video_id: string; title: string; first: bigint; last: bigint }>(
+      `SELECT video_id, title, epoch_us(first_seen_at) AS first, epoch_us(last_seen_at) AS last
+       FROM videos ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { video_id: 'v1', title: 'One', first: BigInt(T0), last: BigInt(t1) },
+      { video_id: 'v2', title: 'Two, renamed', first: BigInt(T0), last: BigInt(t1) },
     ]);
   });
 });
