@@ -5,10 +5,19 @@
  * countries in ways it does not know, listed here. Unknown names give null, never a guess.
  */
 import { createRequire } from 'node:module';
-import countries from 'i18n-iso-countries';
+import type Countries from 'i18n-iso-countries';
 
 const require = createRequire(import.meta.url);
-countries.registerLocale(require('i18n-iso-countries/langs/en.json'));
+let countries: typeof Countries | undefined;
+
+/** Loaded on first use: ~10 ms of every run's start-up, and a re-sync may name no country. */
+function names(): typeof Countries {
+  if (!countries) {
+    countries = require('i18n-iso-countries') as typeof Countries;
+    countries.registerLocale(require('i18n-iso-countries/langs/en.json'));
+  }
+  return countries;
+}
 
 const GEONAMES_ALIASES: Record<string, string> = {
   syria: 'SY',
@@ -51,8 +60,8 @@ export function countryCode(name: string | null | undefined): string | null {
   if (key && key !== 'unknown') {
     code =
       GEONAMES_ALIASES[key] ??
-      countries.getAlpha2Code(trimmed, 'en') ??
-      (/^[A-Za-z]{2}$/.test(trimmed) && countries.isValid(trimmed.toUpperCase())
+      names().getAlpha2Code(trimmed, 'en') ??
+      (/^[A-Za-z]{2}$/.test(trimmed) && names().isValid(trimmed.toUpperCase())
         ? trimmed.toUpperCase()
         : null);
   }

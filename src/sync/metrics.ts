@@ -29,18 +29,21 @@ export const DAILY_AGGREGATES = [
 
 const DAY_MS = 86_400_000;
 
-/** Days inside the API's retention and the requested range that are not stored for good yet. */
-async function daysToFetch(ctx: SyncContext): Promise<Day[]> {
+/**
+ * Days inside the API's retention and the requested range that are not stored for good yet, and
+ * whether any is (the account has answered the Analytics API before).
+ */
+async function daysToFetch(ctx: SyncContext): Promise<{ days: Day[]; answeredBefore: boolean }> {
   let first = addDays(ctx.today, -(RETENTION_DAYS - 1));
   let last = ctx.today;
   if (ctx.options.from && ctx.options.from > first) first = ctx.options.from;
   if (ctx.options.to && ctx.options.to < last) last = ctx.options.to;
-  if (first > last) return [];
+  if (first > last) return { days: [], answeredBefore: false };
   const stored = await ctx.store.finalMetricDays(first, last);
   countSkipped(ctx, 'Analytics API days stored for good', stored.size);
   const days: Day[] = [];
   for (let day = first; day <= last; day = addDays(day, 1)) if (!stored.has(day)) days.push(day);
-  return days;
+  return { days, answeredBefore: stored.size > 0 };
 }
 
 /** One request's worth of metric rows; resolves false when its answer could not be read whole. */
@@ -153,23 +156,26 @@ async function allWhole(tasks: Task[], concurrency: number): Promise<boolean> {
 }
 
 export async function syncMetrics(ctx: SyncContext): Promise<void> {
-  const days = await daysToFetch(ctx);
+  const { days, answeredBefore } = await daysToFetch(ctx);
   ctx.progress.metricDaysTotal = days.length;
   if (days.length === 0) return;
   try {
     // The time series first (a handful of requests): an account without the Analytics API
-    // answers them 404 on the route, before the many per-day requests are made.
-    const series = timeseriesTasks(ctx, days[0]!, days.at(-1)!);
-    const seriesWhole = await allWhole(series, ctx.options.workers);
+    // answers them 404 on the route, before the many per-day requests are made. One that has
+    // answered before is asked everything at once.
+    const series = allWhole(timeseriesTasks(ctx, days[0]!, days.at(-1)!), ctx.options.workers);
+    series.catch(() => undefined); // awaited by every day, and below
+    if (!answeredBefore) await series;
     await forEachConcurrent(days, Math.max(1, Math.floor(ctx.options.workers / 8)), async (day) => {
       const whole = await allWhole(dayTasks(ctx, day), ctx.options.workers);
       // A day read with a gap stays open: the next run fetches it again.
-      const settled = whole && seriesWhole && day <= addDays(ctx.today, -UNSETTLED_DAYS);
+      const settled = whole && (await series) && day <= addDays(ctx.today, -UNSETTLED_DAYS);
       await ctx.batcher.add('metric_checkpoints', [
         { day, part: 'day', final: settled, fetched_at: micros(ctx.startedAt) },
       ]);
       ctx.progress.metricDaysDone++;
     });
+    await series;
   } catch (error) {
     if (!isGenerationMissing(error)) throw error;
     ctx.missing.add('analytics');

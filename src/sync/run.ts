@@ -23,7 +23,7 @@ import { syncMetrics } from './metrics.js';
 import { DEFAULT_CONCURRENCY } from './defaults.js';
 import { viewersSinceTodaysListings } from './quiet-assets.js';
 import { RawDir } from './raw-dir.js';
-import { syncSessions } from './sessions.js';
+import { loadPlans, syncSessions } from './sessions.js';
 
 export interface SyncOptions {
   /** A DuckDB file, or a PostgreSQL URL. */
@@ -86,7 +86,7 @@ export interface SyncSummary {
   skipped: Record<string, number>;
   /** Migration steps this run applied to the warehouse before syncing. */
   migrated: string[];
-  /** How long each stage took (metrics runs beside the others). */
+  /** How long each stage took; they overlap (the Analytics API beside the others, the sessions of known assets beside the catalog). */
   stageMs: Record<string, number>;
   /** The process's peak resident memory so far (the whole process, worker included). */
   peakRssBytes: number;
@@ -118,10 +118,16 @@ async function runStages(ctx: SyncContext, stageMs: Record<string, number>): Pro
   // Both lines are waited for before anything else happens, even when one fails.
   const outcomes = await Promise.allSettled([
     (async () => {
+      // Begun at once, each a few queries or one request: the sessions stage needs them all.
       const withViewers = viewersSinceTodaysListings(ctx);
-      withViewers.catch(() => undefined); // awaited in the sessions stage
-      await timed('catalog', () => syncCatalog(ctx));
-      await timed('sessions', () => syncSessions(ctx, withViewers));
+      const catalog = timed('catalog', () => syncCatalog(ctx));
+      const known = loadPlans(ctx);
+      for (const p of [withViewers, catalog, known]) p.catch(() => undefined); // awaited below
+      const sessions = timed('sessions', () => syncSessions(ctx, { known, withViewers, catalog }));
+      // The catalog's own failure says more than the sessions stage's, which waits for it.
+      const [listed, listedSessions] = await Promise.allSettled([catalog, sessions]);
+      if (listed.status === 'rejected') throw listed.reason;
+      if (listedSessions.status === 'rejected') throw listedSessions.reason;
       if (!ctx.missing.has('raw statistics')) await timed('events', () => syncEvents(ctx));
     })(),
     ctx.options.metrics ? timed('metrics', () => syncMetrics(ctx)) : Promise.resolve(),

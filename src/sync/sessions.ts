@@ -55,7 +55,13 @@ export function planSpans(
   return { spans, coverage };
 }
 
-async function loadPlans(ctx: SyncContext): Promise<{ plans: AssetState[]; earliest: Day }> {
+export interface Plans {
+  plans: AssetState[];
+  earliest: Day;
+}
+
+/** Every asset not gone, with its checkpoint and oldest open session, from the warehouse. */
+export async function loadPlans(ctx: SyncContext): Promise<Plans> {
   const [plans, earliest] = await Promise.all([
     ctx.store.assets(openCutoff(ctx)),
     ctx.store.historyStart(),
@@ -157,18 +163,31 @@ async function withoutQuietAssets(
   return plans.filter((p) => !skip.has(p.id));
 }
 
-/** `withViewers`: from viewersSinceTodaysListings, started early so it costs no round trip here. */
-export async function syncSessions(
-  ctx: SyncContext,
-  withViewers: Promise<Set<string> | undefined> = Promise.resolve(undefined),
-): Promise<void> {
-  ctx.progress.stage = 'sessions';
-  const { plans: all, earliest } = await loadPlans(ctx);
-  const plans = await withoutQuietAssets(all, earliest, ctx.today, withViewers);
-  ctx.progress.done = all.length - plans.length;
-  countSkipped(ctx, 'assets without new viewers', all.length - plans.length);
-  ctx.progress.total = all.length;
-  const run = async (plan: AssetState) => {
+/** What the sessions stage starts from, each begun before the catalog so none costs it a round trip. */
+export interface SessionInputs {
+  /** The assets as the warehouse knew them before this run's catalog (loadPlans). */
+  known: Promise<Plans>;
+  /** From viewersSinceTodaysListings. */
+  withViewers: Promise<Set<string> | undefined>;
+  /** The catalog stage, committed. */
+  catalog: Promise<void>;
+}
+
+const assetKey = (plan: AssetState) => `${plan.type}:${plan.id}`;
+
+/**
+ * Lists the sessions of every asset that needs it. Assets already listed before need not wait for
+ * the catalog: their sessions are asked for beside it, from what the warehouse knew. Once the
+ * catalog is stored, the assets it added (or whose creation date moved) are listed too.
+ */
+export async function syncSessions(ctx: SyncContext, inputs: SessionInputs): Promise<void> {
+  const { known, earliest: knownEarliest } = await inputs.known.then((k) => ({
+    known: k.plans,
+    earliest: k.earliest,
+  }));
+  const started = new Map<string, AssetState>();
+  const run = async (plan: AssetState, earliest: Day) => {
+    started.set(assetKey(plan), plan);
     try {
       await syncAsset(ctx, plan, earliest);
     } catch (error) {
@@ -178,15 +197,37 @@ export async function syncSessions(
     ctx.progress.done++;
   };
   try {
-    // One asset first, unless an earlier run listed sessions: an account without raw statistics
-    // answers 404 on the route, and then only once.
-    const answeredBefore = all.some((p) => p.syncedThrough !== null);
-    const [first, ...rest] = answeredBefore ? [undefined, ...plans] : plans;
-    if (first) await run(first);
-    await forEachConcurrent(rest as AssetState[], ctx.options.workers, run);
+    // An account without raw statistics answers 404 on the route: before any asset has been
+    // listed, one asset goes first (once the catalog is in), so that it is asked only once.
+    const answeredBefore = known.some((p) => p.syncedThrough !== null);
+    let early: Promise<void> = Promise.resolve();
+    if (answeredBefore) {
+      const active = await withoutQuietAssets(known, knownEarliest, ctx.today, inputs.withViewers);
+      early = forEachConcurrent(active, ctx.options.workers, (plan) => run(plan, knownEarliest));
+    }
+    const [earlyOutcome, catalogOutcome] = await Promise.allSettled([early, inputs.catalog]);
+    if (catalogOutcome.status === 'rejected') throw catalogOutcome.reason;
+    if (earlyOutcome.status === 'rejected') throw earlyOutcome.reason;
+
+    ctx.progress.stage = 'sessions';
+    const { plans: all, earliest } = await loadPlans(ctx);
+    const active = await withoutQuietAssets(all, earliest, ctx.today, inputs.withViewers);
+    const rest = active.filter((p) => started.get(assetKey(p))?.created !== p.created);
+    const skipped = all.length - active.length;
+    ctx.progress.total = all.length;
+    ctx.progress.done = Math.min(all.length, skipped + started.size);
+    countSkipped(ctx, 'assets without new viewers', skipped);
+    const [first, ...others] = answeredBefore ? [undefined, ...rest] : rest;
+    if (first) await run(first, earliest);
+    await forEachConcurrent(others as AssetState[], ctx.options.workers, (plan) =>
+      run(plan, earliest),
+    );
   } catch (error) {
     if (!isGenerationMissing(error)) throw error;
     ctx.missing.add('raw statistics');
   }
+  // Sessions listed before the catalog carry the titles it found then; the catalog may have
+  // renamed their asset since.
+  if (started.size > 0) ctx.batcher.mark({ kind: 'refresh-titles' });
   await ctx.batcher.flush();
 }
