@@ -225,10 +225,18 @@ export class Catalog {
   }
 
   remove(id: string): boolean {
+    return this.setRemoved(id, true);
+  }
+
+  restore(id: string): boolean {
+    return this.setRemoved(id, false);
+  }
+
+  private setRemoved(id: string, removed: boolean): boolean {
     const asset =
       this.videoById.get(id) ?? this.liveById.get(id) ?? this.players.find((p) => p.id === id);
     if (!asset) return false;
-    asset.removed = true;
+    asset.removed = removed;
     return true;
   }
 

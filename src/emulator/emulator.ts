@@ -41,6 +41,8 @@ export interface Emulator {
   readonly stats: EmulatorStats;
   /** The API stops listing the asset (its sessions stay in the truth). */
   removeAsset(assetId: string): void;
+  /** The API lists a removed asset again: to a client that never saw it, a new asset. */
+  restoreAsset(assetId: string): void;
   renameAsset(assetId: string, title: string): void;
   /** Cancels responses still waiting on latency or a slow fault (called by `close`). */
   dispose(): void;
@@ -83,6 +85,11 @@ class ApiVideoEmulator implements Emulator {
 
   removeAsset(assetId: string): void {
     if (!this.world.catalog.remove(assetId))
+      throw new RangeError(`no asset ${assetId} in this emulator`);
+  }
+
+  restoreAsset(assetId: string): void {
+    if (!this.world.catalog.restore(assetId))
       throw new RangeError(`no asset ${assetId} in this emulator`);
   }
 

@@ -114,4 +114,31 @@ describe('an account that changes between syncs', () => {
     );
     expect(titles.map((t) => t.t)).toEqual(['A brand new <title>']);
   });
+
+  it('lists an asset that appeared since, whole, while it lists the known ones beside the catalog', async () => {
+    const e = await pinnedEmulator({ preset: 'tiny', seed: 10 });
+    running.push(e);
+    const byAsset = new Map<string, number>();
+    for (const s of e.emulator.truth.sessions()) {
+      if (s.assetType === 'video') byAsset.set(s.assetId, (byAsset.get(s.assetId) ?? 0) + 1);
+    }
+    const [appearing] = [...byAsset].sort((a, b) => b[1] - a[1])[0]!;
+    e.emulator.removeAsset(appearing);
+    const db = warehouse(dir, 'appearing');
+    expect((await sync(e, db)).code).toBe(0);
+    e.emulator.restoreAsset(appearing);
+    e.emulator.clock.advance(3_600_000);
+    e.env.VIEWERSHIP_NOW = new Date(NOW + 3_600_000).toISOString();
+    e.emulator.stats.reset();
+    const again = await sync(e, db, '--json');
+    expect(again.code, again.stderr).toBe(0);
+    // The second run is the same day's: it skipped the assets without new viewers.
+    expect(JSON.parse(again.stdout).skipped['assets without new viewers']).toBeGreaterThan(0);
+    const [listed] = await read<{ n: bigint }>(
+      db,
+      `SELECT count(*) AS n FROM sessions WHERE asset_id = '${appearing}'`,
+    );
+    expect(Number(listed!.n)).toBe(byAsset.get(appearing));
+    expect(await compareWithTruth(await db.local(), e.emulator.truth)).toEqual([]);
+  });
 });
