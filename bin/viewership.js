@@ -9,4 +9,10 @@ if (!existsSync(entry)) {
   );
   process.exit(2);
 }
+const [command, ...args] = process.argv.slice(2);
+if (command === 'sync' && !args.some((a) => a === '--help' || a === '-h')) {
+  // The sync's worker starts loading now, while the CLI loads and reads the command line.
+  const { prestartSyncWorker } = await import(new URL('../dist/sync-prestart.js', entry).href);
+  prestartSyncWorker(args);
+}
 await import(entry.href);

@@ -25,6 +25,7 @@ const builds = [
     entryPoints: {
       cli: 'src/cli/main.ts',
       index: 'src/index.ts',
+      'sync-prestart': 'src/sync/prestart.ts',
       'collect-worker': 'src/collect/publish-worker.ts',
     },
     outdir: 'dist',

@@ -31,8 +31,8 @@ const YOUNG_GENERATION_MB = 2;
 
 export type WorkerSyncOptions = Omit<SyncOptions, 'onStart' | 'transport' | 'signal'>;
 
-/** What the calling thread may tell the worker. */
-export type ParentMessage = { type: 'stop' };
+/** What the calling thread may tell the worker: its options (a prestarted one), or to stop. */
+export type ParentMessage = { type: 'start'; options: WorkerSyncOptions } | { type: 'stop' };
 
 export interface SyncSnapshot {
   progress: SyncProgress;
@@ -98,6 +98,64 @@ function workerFile(): URL {
   return found;
 }
 
+function startWorker(heapMb: number, workerData?: WorkerSyncOptions): Worker {
+  // DuckDB's allocator (its own jemalloc, which reads this before the library's first use) hands
+  // freed pages back at once instead of keeping them for a while: a sync frees a batch's
+  // staging tables every few seconds, and kept they cost ~30 MB of resident memory.
+  process.env.DUCKDB_JE_MALLOC_CONF ??= 'dirty_decay_ms:0,muzzy_decay_ms:0';
+  return new Worker(workerFile(), {
+    workerData,
+    resourceLimits: {
+      maxOldGenerationSizeMb: heapMb,
+      maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+    },
+  });
+}
+
+/** A worker started before the command line was read, waiting for its options. */
+let prestarted: { worker: Worker; heapMb: number; failed: boolean } | undefined;
+
+/**
+ * Starts the worker for `viewership sync ARGS` before the command line is parsed: loading its
+ * modules (~50 ms, most of a sync with nothing new) then overlaps with loading the CLI. It waits
+ * for syncInWorker's options without keeping the process alive, so a sync that never starts (a
+ * usage error, --help) exits as usual. ARGS only say the heap cap (--concurrency).
+ */
+export function prestartSyncWorker(args: readonly string[]): void {
+  if (prestarted) return;
+  const at = args.findIndex((a) => a === '--concurrency' || a.startsWith('--concurrency='));
+  const given = at < 0 ? undefined : Number(args[at]!.split('=')[1] ?? args[at + 1]);
+  const heapMb = heapLimitMb(
+    given !== undefined && Number.isInteger(given) && given > 0 ? given : DEFAULT_CONCURRENCY,
+  );
+  try {
+    const worker = startWorker(heapMb);
+    worker.unref();
+    const state = { worker, heapMb, failed: false };
+    // A worker that fails before it is used is replaced by one whose failure is reported.
+    const failed = () => void (state.failed = true);
+    worker.once('error', failed);
+    worker.once('exit', failed);
+    prestarted = state;
+  } catch {
+    // Not built, say: syncInWorker reports it.
+  }
+}
+
+/** The prestarted worker if it fits `heapMb` and is alive, else a new one with `options`. */
+function workerFor(heapMb: number, options: WorkerSyncOptions): Worker {
+  const early = prestarted;
+  prestarted = undefined;
+  if (early && early.heapMb === heapMb && !early.failed) {
+    early.worker.removeAllListeners();
+    early.worker.ref();
+    early.worker.postMessage({ type: 'start', options } satisfies ParentMessage);
+    return early.worker;
+  }
+  void early?.worker.terminate();
+  return startWorker(heapMb, options);
+}
+
 /**
  * Runs `sync` in the worker. Aborting `signal` asks the run to stop cleanly: no new request,
  * what is whole committed, the run recorded as interrupted (its summary says so).
@@ -108,18 +166,8 @@ export function syncInWorker(
   signal?: AbortSignal,
 ): Promise<SyncSummary> {
   const heapMb = heapLimitMb(options.concurrency ?? DEFAULT_CONCURRENCY);
-  // DuckDB's allocator (its own jemalloc, which reads this before the library's first use) hands
-  // freed pages back at once instead of keeping them for a while: a sync frees a batch's
-  // staging tables every few seconds, and kept they cost ~30 MB of resident memory.
-  process.env.DUCKDB_JE_MALLOC_CONF ??= 'dirty_decay_ms:0,muzzy_decay_ms:0';
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerFile(), {
-      workerData: options,
-      resourceLimits: {
-        maxOldGenerationSizeMb: heapMb,
-        maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
-      },
-    });
+    const worker = workerFor(heapMb, options);
     let settled = false;
     const stop = () => worker.postMessage({ type: 'stop' } satisfies ParentMessage);
     if (signal?.aborted) stop();

@@ -75,6 +75,6 @@ export async function syncCatalog(ctx: SyncContext): Promise<void> {
       'no page of /videos, /live-streams or /players could be read',
     );
   }
-  ctx.batcher.mark({ kind: 'refresh-titles' });
+  // Sessions take the new titles at the end of the sessions stage, which lists some beside this.
   await ctx.batcher.flush();
 }

@@ -226,8 +226,8 @@ export async function syncSessions(ctx: SyncContext, inputs: SessionInputs): Pro
     if (!isGenerationMissing(error)) throw error;
     ctx.missing.add('raw statistics');
   }
-  // Sessions listed before the catalog carry the titles it found then; the catalog may have
-  // renamed their asset since.
-  if (started.size > 0) ctx.batcher.mark({ kind: 'refresh-titles' });
+  // Every session takes its asset's title from the catalog just stored: those stored before, and
+  // those listed beside the catalog from the titles known then.
+  ctx.batcher.mark({ kind: 'refresh-titles' });
   await ctx.batcher.flush();
 }

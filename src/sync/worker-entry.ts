@@ -11,13 +11,17 @@ import { sync } from './run.js';
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 let timer: ReturnType<typeof setInterval> | undefined;
 const stop = new AbortController();
+// A prestarted worker (see prestartSyncWorker) has no workerData: its options come by message.
+let start: (options: WorkerSyncOptions) => void;
+const options = new Promise<WorkerSyncOptions>((resolve) => (start = resolve));
 parentPort!.on('message', (message: ParentMessage) => {
   if (message.type === 'stop') stop.abort();
+  else start(message.options);
 });
 
 try {
   const summary = await sync({
-    ...(workerData as WorkerSyncOptions),
+    ...((workerData as WorkerSyncOptions | undefined) ?? (await options)),
     signal: stop.signal,
     onStart: (progress, client) => {
       const report = () =>

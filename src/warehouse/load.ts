@@ -224,7 +224,13 @@ export class TableLoader {
     }
     if (strategy.kind === 'merge-ordered') return this.stageAndMerge(unique);
     if (this.spec.key.every((c) => typeOf(this.spec, c) === 'VARCHAR')) {
-      const { fresh, known, same } = await this.splitNew(unique, strategy.kind === 'upsert');
+      const compare =
+        strategy.kind !== 'upsert' || !this.spec.columns.some((c) => c.name === 'raw')
+          ? 'no'
+          : strategy.touch
+            ? 'all'
+            : 'known';
+      const { fresh, known, same } = await this.splitNew(unique, compare);
       await this.appendRows(fresh);
       if (known.length > 0) await this.stageAndMerge(known);
       if (same.length > 0 && strategy.kind === 'upsert' && strategy.touch) {
@@ -240,48 +246,55 @@ export class TableLoader {
   }
 
   /**
-   * Rows whose (text) key the table lacks, and the others. With `unchanged`, a known row whose
-   * `raw` (the API's object, which every other column is read from) is the one stored goes to
-   * `same` instead: a re-sync hears mostly about assets and open sessions it has already, and
+   * Rows whose (text) key the table lacks, and the others. Unless `compare` is 'no', a known row
+   * whose `raw` (the API's object, which every other column is read from) is the one stored goes
+   * to `same` instead: a re-sync hears mostly about assets and open sessions it has already, and
    * leaving those alone spares staging them and DuckDB rewriting them at its next checkpoint.
+   * The raw text goes to DuckDB with every key ('all': a catalog, listed whole on every run, so
+   * mostly known) or in a second query for the known rows only ('known': sessions, mostly new in
+   * a first sync, whose text would only take DuckDB's memory).
    */
   private async splitNew(
     rows: Row[],
-    unchanged: boolean,
+    compare: 'no' | 'all' | 'known',
   ): Promise<{ fresh: Row[]; known: Row[]; same: Row[] }> {
     const key = this.spec.key;
     const tuple = (row: Record<string, unknown>) => key.map((c) => String(row[c])).join('\u0000');
-    const keys = keysRelation(this.spec, key, rows);
-    const stored = await this.db.rows<Record<string, string>>(
-      `SELECT ${key.map((c) => `s.${c}`).join(', ')} FROM (${keys.sql}) s
-       WHERE EXISTS (SELECT 1 FROM ${qualified(this.spec)} t WHERE ${keys.where})`,
-      keys.params,
-    );
-    const known = new Set(stored.map(tuple));
+    const found = await this.storedKeys(rows, compare === 'all');
     const split = { fresh: [] as Row[], known: [] as Row[], same: [] as Row[] };
-    for (const row of rows) (known.has(tuple(row)) ? split.known : split.fresh).push(row);
-    if (
-      !unchanged ||
-      split.known.length === 0 ||
-      !this.spec.columns.some((c) => c.name === 'raw')
-    ) {
-      return split;
+    for (const row of rows) {
+      const same = found.get(tuple(row));
+      (same === undefined ? split.fresh : same ? split.same : split.known).push(row);
     }
-    // Only the known rows' raw text is sent (a first sync's batches are mostly new rows, whose
-    // text would only take DuckDB's memory).
-    const knownKeys = keysRelation(this.spec, key, split.known);
-    const raw = `unnest($${knownKeys.params.length + 1}::VARCHAR[])`;
-    const same = await this.db.rows<Record<string, string>>(
-      `SELECT ${key.map((c) => `s.${c}`).join(', ')} FROM (${knownKeys.sql}, ${raw} AS raw) s
-       JOIN ${qualified(this.spec)} t ON ${knownKeys.where} WHERE t.raw::VARCHAR = s.raw`,
-      [...knownKeys.params, duckdb.listValue(split.known.map((row) => String(row.raw)))],
-    );
-    if (same.length === 0) return split;
-    const unchangedKeys = new Set(same.map(tuple));
-    const changed = split.known;
+    if (compare !== 'known' || split.known.length === 0) return split;
+    const again = await this.storedKeys(split.known, true);
+    const known = split.known;
     split.known = [];
-    for (const row of changed) (unchangedKeys.has(tuple(row)) ? split.same : split.known).push(row);
+    for (const row of known) (again.get(tuple(row)) ? split.same : split.known).push(row);
     return split;
+  }
+
+  /** The keys of `rows` the table has, each with whether its stored raw is the row's (`withRaw`). */
+  private async storedKeys(rows: Row[], withRaw: boolean): Promise<Map<string, boolean>> {
+    const key = this.spec.key;
+    const keys = keysRelation(this.spec, key, rows);
+    const columns = key.map((c) => `s.${c}`).join(', ');
+    const stored = withRaw
+      ? await this.db.rows<Record<string, unknown>>(
+          `SELECT ${columns}, t.raw::VARCHAR IS NOT DISTINCT FROM s.raw AS same
+           FROM (${keys.sql}, unnest($${keys.params.length + 1}::VARCHAR[]) AS raw) s
+           JOIN ${qualified(this.spec)} t ON ${keys.where}`,
+          // Rows are unique by key (see latestByKey): one raw text per key, in the keys' order.
+          [...keys.params, duckdb.listValue(rows.map((row) => (row.raw ?? null) as string | null))],
+        )
+      : await this.db.rows<Record<string, unknown>>(
+          `SELECT ${columns} FROM (${keys.sql}) s
+           WHERE EXISTS (SELECT 1 FROM ${qualified(this.spec)} t WHERE ${keys.where})`,
+          keys.params,
+        );
+    return new Map(
+      stored.map((r) => [key.map((c) => String(r[c])).join('\u0000'), r.same === true]),
+    );
   }
 
   /** Stamps `column` on rows otherwise unchanged (a catalog's last_seen_at). */
