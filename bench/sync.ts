@@ -5,7 +5,7 @@
  * - requests: a full sync within 2% of the floor (catalog pages + ⌈sessions/100⌉ per asset with
  *   sessions + ⌈events/100⌉ per session + Analytics API requests);
  * - incremental: a second sync with nothing new fetches no ended session's events and takes
- *   under 2% of the first one's time;
+ *   under 2% of the first one's time (the median of SECOND_SYNCS, each from the first's warehouse);
  * - rate limit: at 1,200 requests/minute, at least 95% of the limit used, under 1% answered 429;
  * - memory: 1,000,000 events, and one session of 500,000 events, synced with peak RSS under
  *   250 MB.
@@ -15,7 +15,7 @@
  * Times are wall clock of the whole command (process start included), as a user sees them.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -27,6 +27,11 @@ import type { BenchResult } from './dashboard.js';
 const OUT = join(import.meta.dirname, '../bench-output');
 const BIN = join(import.meta.dirname, '../bin/viewership.js');
 const LATENCY_MS = 50;
+/**
+ * Second syncs timed, each on a copy of the first sync's warehouse: one lasts half a second, and
+ * on a shared 2-core machine one sample can be 60 ms off either way.
+ */
+const SECOND_SYNCS = 5;
 
 interface Run {
   summary: SyncSummary;
@@ -103,18 +108,28 @@ async function latencyAndIncremental(log: (line: string) => void): Promise<Bench
       `bench account, first sync: ${first.summary.requests} requests, ${first.summary.fetched.sessions} sessions, ` +
         `${first.summary.fetched.events} events in ${round(first.wallMs / 1000)} s (one at a time: ~${round(sequentialMs / 1000, 0)} s)`,
     );
+    // The warehouse as the first sync left it, for the second syncs after the first one.
+    const firstState = fresh('bench-latency-first.duckdb');
+    copyFileSync(db, firstState);
     emulator.emulator.stats.reset();
     const second = await runSync(emulator.url, emulator.apiKey, db);
     const truth = emulator.emulator.truth;
     const endedAsked = [...emulator.emulator.stats.eventRequestsBySession.keys()].filter(
       (id) => truth.session(id)?.endedAtMs !== null,
     ).length;
+    const times = [second.wallMs];
+    for (let i = 1; i < SECOND_SYNCS; i++) {
+      const copy = fresh('bench-latency-again.duckdb');
+      copyFileSync(firstState, copy);
+      times.push((await runSync(emulator.url, emulator.apiKey, copy)).wallMs);
+    }
+    const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
     log(
       `bench account, second sync: ${second.summary.requests} requests, ${second.summary.rowsAddedTotal} rows added, ` +
-        `${endedAsked} ended sessions asked for events, ${round(second.wallMs)} ms`,
+        `${endedAsked} ended sessions asked for events, ${round(median)} ms (median of ${times.map((t) => round(t, 0)).join(', ')})`,
     );
     const speedUp = sequentialMs / first.wallMs;
-    const share = (second.wallMs / first.wallMs) * 100;
+    const share = (median / first.wallMs) * 100;
     // The floor: what a sync cannot do with fewer requests.
     const byAsset = new Map<string, number>();
     let eventPages = 0;
