@@ -16,13 +16,23 @@ import { liveStreamRow, playerRow, videoRow } from './flatten.js';
 import type { CatalogListing } from './raw-dir.js';
 import { keepItemRejects, tolerant } from './rejects.js';
 
+/** What the catalog listed: its videos' and live streams' ids, and whether it read them whole. */
+export interface Listed {
+  assets: Set<string>;
+  /** Every asset listing read to its end, nothing set aside: an asset not in `assets` is gone. */
+  whole: boolean;
+}
+
+const ID_COLUMN = { videos: 'video_id', live_streams: 'live_stream_id', players: 'player_id' };
+
 async function syncListing<T>(
   ctx: SyncContext,
   listing: CatalogListing,
   table: CatalogTable,
   pages: AsyncIterable<Page<T>>,
   toRow: (entry: Entry<T>, seenAt: bigint) => Row,
-): Promise<{ read: number; whole: boolean }> {
+  ids: Set<string>,
+): Promise<{ read: number; complete: boolean; whole: boolean }> {
   const seenAt = micros(ctx.startedAt);
   let read = 0;
   let rejected = 0;
@@ -30,6 +40,7 @@ async function syncListing<T>(
   const complete = await tolerant(ctx, `the ${listing} listing`, async () => {
     for await (const page of pages) {
       const rows = page.entries.map((entry) => toRow(entry, seenAt));
+      for (const row of rows) ids.add(String(row[ID_COLUMN[table]]));
       await ctx.batcher.add(table, rows);
       await keepItemRejects(ctx, page);
       await ctx.raw?.listingItems(listing, (page.body as { data: unknown[] }).data);
@@ -42,7 +53,7 @@ async function syncListing<T>(
   const whole = complete && rejected === 0;
   // Only a listing read whole proves that an asset it no longer lists is gone.
   if (whole) ctx.batcher.mark({ kind: 'listing-complete', table, at: ctx.startedAt });
-  return { read, whole: complete };
+  return { read, complete, whole };
 }
 
 /**
@@ -53,23 +64,32 @@ function allAtOnce(stored: number): ListOptions {
   return { prefetch: 32, expectedPages: Math.max(1, Math.ceil(stored / 100)) };
 }
 
-export async function syncCatalog(ctx: SyncContext): Promise<void> {
+export async function syncCatalog(ctx: SyncContext): Promise<Listed> {
   ctx.progress.stage = 'catalog';
   const sizes = await ctx.store.catalogSizes();
   const { client } = ctx;
-  const listings = await Promise.all([
-    syncListing(ctx, 'videos', 'videos', client.videos(allAtOnce(sizes.videos)), videoRow),
+  const assets = new Set<string>();
+  const [videos, liveStreams, players] = await Promise.all([
+    syncListing(ctx, 'videos', 'videos', client.videos(allAtOnce(sizes.videos)), videoRow, assets),
     syncListing(
       ctx,
       'live-streams',
       'live_streams',
       client.liveStreams(allAtOnce(sizes.live_streams)),
       liveStreamRow,
+      assets,
     ),
-    syncListing(ctx, 'players', 'players', client.players(allAtOnce(sizes.players)), playerRow),
+    syncListing(
+      ctx,
+      'players',
+      'players',
+      client.players(allAtOnce(sizes.players)),
+      playerRow,
+      new Set(),
+    ),
   ]);
   // Not one page of the catalog could be read: the API answered nothing usable.
-  if (listings.every((l) => l.read === 0 && !l.whole)) {
+  if ([videos, liveStreams, players].every((l) => l.read === 0 && !l.complete)) {
     throw new ResponseShapeError(
       'GET /videos',
       'no page of /videos, /live-streams or /players could be read',
@@ -77,4 +97,5 @@ export async function syncCatalog(ctx: SyncContext): Promise<void> {
   }
   // Sessions take the new titles at the end of the sessions stage, which lists some beside this.
   await ctx.batcher.flush();
+  return { assets, whole: videos.whole && liveStreams.whole };
 }

@@ -110,10 +110,11 @@ function newProgress(): SyncProgress {
 
 /** The stages: catalog → sessions → events, and the Analytics API snapshot beside them. */
 async function runStages(ctx: SyncContext, stageMs: Record<string, number>): Promise<void> {
-  const timed = async (name: string, stage: () => Promise<void>) => {
+  const timed = async <T>(name: string, stage: () => Promise<T>): Promise<T> => {
     const start = Date.now();
-    await stage();
+    const result = await stage();
     stageMs[name] = Date.now() - start;
+    return result;
   };
   // Both lines are waited for before anything else happens, even when one fails.
   const outcomes = await Promise.allSettled([

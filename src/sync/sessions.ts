@@ -12,6 +12,7 @@ import { chunkDays, rangePeriod } from '../api/period.js';
 import type { AssetState } from '../warehouse/destination.js';
 import { sessionRow } from './flatten.js';
 import { keepItemRejects, tolerant } from './rejects.js';
+import type { Listed } from './catalog.js';
 import { forEachConcurrent } from './pool.js';
 import { countSkipped, micros, openCutoff, type SyncContext } from './context.js';
 
@@ -169,8 +170,8 @@ export interface SessionInputs {
   known: Promise<Plans>;
   /** From viewersSinceTodaysListings. */
   withViewers: Promise<Set<string> | undefined>;
-  /** The catalog stage, committed. */
-  catalog: Promise<void>;
+  /** The catalog stage, committed: what it listed. */
+  catalog: Promise<Listed>;
 }
 
 const assetKey = (plan: AssetState) => `${plan.type}:${plan.id}`;
@@ -178,13 +179,10 @@ const assetKey = (plan: AssetState) => `${plan.type}:${plan.id}`;
 /**
  * Lists the sessions of every asset that needs it. Assets already listed before need not wait for
  * the catalog: their sessions are asked for beside it, from what the warehouse knew. Once the
- * catalog is stored, the assets it added (or whose creation date moved) are listed too.
+ * catalog is stored, the assets it added are listed too.
  */
 export async function syncSessions(ctx: SyncContext, inputs: SessionInputs): Promise<void> {
-  const { known, earliest: knownEarliest } = await inputs.known.then((k) => ({
-    known: k.plans,
-    earliest: k.earliest,
-  }));
+  const { plans: known, earliest: knownEarliest } = await inputs.known;
   const started = new Map<string, AssetState>();
   const run = async (plan: AssetState, earliest: Day) => {
     started.set(assetKey(plan), plan);
@@ -192,7 +190,10 @@ export async function syncSessions(ctx: SyncContext, inputs: SessionInputs): Pro
       await syncAsset(ctx, plan, earliest);
     } catch (error) {
       if (!(error instanceof ResourceNotFoundError)) throw error;
-      await assetVanished(ctx, plan);
+      // Listed beside the catalog, an asset may be one the catalog no longer lists: gone, and
+      // marked so by the catalog's own commit.
+      const listed = await inputs.catalog.catch(() => undefined);
+      if (!listed?.whole || listed.assets.has(plan.id)) await assetVanished(ctx, plan);
     }
     ctx.progress.done++;
   };
@@ -210,7 +211,14 @@ export async function syncSessions(ctx: SyncContext, inputs: SessionInputs): Pro
     if (earlyOutcome.status === 'rejected') throw earlyOutcome.reason;
 
     ctx.progress.stage = 'sessions';
-    const { plans: all, earliest } = await loadPlans(ctx);
+    const listed = catalogOutcome.value;
+    const knownIds = new Set(known.map((p) => p.id));
+    // The warehouse's plans change with the catalog only when it lists assets it did not know
+    // (an asset's creation date never moves), or when it could not list them all.
+    const { plans: all, earliest } =
+      listed.whole && [...listed.assets].every((id) => knownIds.has(id))
+        ? { plans: known.filter((p) => listed.assets.has(p.id)), earliest: knownEarliest }
+        : await loadPlans(ctx);
     const active = await withoutQuietAssets(all, earliest, ctx.today, inputs.withViewers);
     const rest = active.filter((p) => started.get(assetKey(p))?.created !== p.created);
     const skipped = all.length - active.length;

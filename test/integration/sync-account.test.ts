@@ -141,4 +141,31 @@ describe('an account that changes between syncs', () => {
     expect(Number(listed!.n)).toBe(byAsset.get(appearing));
     expect(await compareWithTruth(await db.local(), e.emulator.truth)).toEqual([]);
   });
+
+  it('a video deleted since the last run is marked gone by the catalog, without a warning, though its sessions were asked for beside it', async () => {
+    const e = await pinnedEmulator({ preset: 'tiny', seed: 11 });
+    running.push(e);
+    const db = warehouse(dir, 'deleted-since');
+    expect((await sync(e, db)).code).toBe(0);
+    const [gone] = await read<{ video_id: string }>(
+      db,
+      `SELECT asset_id AS video_id FROM sessions WHERE asset_type = 'video' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    e.emulator.removeAsset(gone!.video_id);
+    // The next day: every known asset is listed again, beside the catalog.
+    e.emulator.clock.advance(86_400_000);
+    e.env.VIEWERSHIP_NOW = new Date(NOW + 86_400_000).toISOString();
+    e.emulator.stats.reset();
+    const again = await sync(e, db, '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).warnings).toEqual([]);
+    expect(e.emulator.stats.byRoute['GET /analytics/videos/{videoId}']).toBeGreaterThan(0);
+    // Its own route was not asked whether it still exists: the whole catalog said so.
+    expect(e.emulator.stats.byRoute['GET /videos/{videoId}'] ?? 0).toBe(0);
+    const [video] = await read<{ gone: boolean }>(
+      db,
+      `SELECT gone_at IS NOT NULL AS gone FROM videos WHERE video_id = '${gone!.video_id}'`,
+    );
+    expect(video!.gone).toBe(true);
+  });
 });
