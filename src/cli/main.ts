@@ -7,6 +7,13 @@ import { VERSION } from '../version.js';
 import { describeError, exitCodeFor, EXIT_USAGE } from './errors.js';
 import { registerCommands } from './commands/index.js';
 
+// A reader that stops early (`viewership query … | head`) closes the pipe: what it did not read
+// is not an error to report.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const program = new Command('viewership')
   .description(
     'Mirror an api.video account’s analytics into a DuckDB warehouse, and see it as a dashboard or report.',

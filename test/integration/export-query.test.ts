@@ -1,10 +1,11 @@
 /** Getting the data out: every export format, partitioned Parquet, and query's three formats. */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import duckdb from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedEmulator, type PinnedEmulator } from '../helpers/pinned.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { BIN, runCli, tempDir } from '../helpers/cli.js';
 
 let emulator: PinnedEmulator;
 const dir = tempDir();
@@ -107,6 +108,23 @@ describe('export', () => {
 
 describe('query', () => {
   const sql = `SELECT asset_type, count(*) AS sessions FROM master GROUP BY 1 ORDER BY 1`;
+
+  it('stops quietly when its reader has gone (| head)', () => {
+    for (const args of [
+      `query 'SELECT * FROM range(300000)' --db '${db}' --format csv`,
+      'export --help',
+    ]) {
+      // As a shell runs it, with a reader that is gone before the CLI writes (like head once it
+      // has its lines): the pipe is closed under the CLI.
+      const r = spawnSync(
+        'bash',
+        ['-c', `"${process.execPath}" "${BIN}" ${args} | true; echo "\${PIPESTATUS[0]}"`],
+        { encoding: 'utf8' },
+      );
+      expect(r.stderr, args).toBe('');
+      expect(r.stdout.trim(), args).toBe('0');
+    }
+  });
 
   it('prints an aligned table by default', async () => {
     const r = await runCli(['query', sql, '--db', db]);
