@@ -19,6 +19,7 @@ import { filterQuery } from '../src/dashboard/shared/filter.js';
 import { dayNumber, isoDay } from '../src/calendar.js';
 import { CHROMIUM, launchChromium } from '../test/helpers/browser.js';
 import { Warehouse } from '../src/warehouse/connection.js';
+import { SCHEMA_VERSION } from '../src/warehouse/schema.js';
 import { millionWarehouse } from '../test/helpers/million-warehouse.js';
 
 /**
@@ -52,8 +53,8 @@ export interface BenchResult {
 }
 
 const OUT = join(import.meta.dirname, '../bench-output');
-/** Bump when the fixture's SQL changes, so an old file is not reused. */
-export const FIXTURE = join(OUT, 'dashboard-1m-v3.duckdb');
+/** Bump v when the fixture's SQL changes, so an old file is not reused (a new schema does too). */
+export const FIXTURE = join(OUT, `dashboard-1m-schema${SCHEMA_VERSION}-v3.duckdb`);
 const REQUEST_BAR_MS = 300;
 const PAGE_BAR_MS = 2000;
 
