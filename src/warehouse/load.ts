@@ -116,6 +116,10 @@ function toValue(type: ColumnType, value: Row[string] | undefined): DuckDBValue 
   }
 }
 
+/** A row's key values as one string, to look rows up by key. */
+const keyOf = (row: Record<string, unknown>, key: readonly string[]) =>
+  key.map((c) => String(row[c])).join('\u0000');
+
 /**
  * The last version of each key: the same key staged twice in one batch (a page fetched again by a
  * retry, a session in two listings) must not reach ON CONFLICT twice, which cannot update a row
@@ -123,7 +127,7 @@ function toValue(type: ColumnType, value: Row[string] | undefined): DuckDBValue 
  */
 function latestByKey(rows: Row[], key: readonly string[]): Row[] {
   const byKey = new Map<string, Row>();
-  for (const row of rows) byKey.set(key.map((k) => String(row[k])).join('\u0000'), row);
+  for (const row of rows) byKey.set(keyOf(row, key), row);
   return byKey.size === rows.length ? rows : [...byKey.values()];
 }
 
@@ -212,6 +216,14 @@ export class TableLoader {
   }
 
   /**
+   * Keyed by text only: new keys are told from known ones before writing (see splitNew), which
+   * is what lets a table go without a key index.
+   */
+  private get textKeyed(): boolean {
+    return this.spec.key.every((c) => typeOf(this.spec, c) === 'VARCHAR');
+  }
+
+  /**
    * Merges `rows` into the table; call inside `db.transaction`. Returns how many rows are new
    * (keys the table did not have before).
    */
@@ -223,7 +235,7 @@ export class TableLoader {
       return this.replaceInPlace(unique, replacedRelation(this.spec, strategy, unique));
     }
     if (strategy.kind === 'merge-ordered') return this.stageAndMerge(unique);
-    if (this.spec.key.every((c) => typeOf(this.spec, c) === 'VARCHAR')) {
+    if (this.textKeyed) {
       const compare =
         strategy.kind !== 'upsert' || !this.spec.columns.some((c) => c.name === 'raw')
           ? 'no'
@@ -259,18 +271,17 @@ export class TableLoader {
     compare: 'no' | 'all' | 'known',
   ): Promise<{ fresh: Row[]; known: Row[]; same: Row[] }> {
     const key = this.spec.key;
-    const tuple = (row: Record<string, unknown>) => key.map((c) => String(row[c])).join('\u0000');
     const found = await this.storedKeys(rows, compare === 'all');
     const split = { fresh: [] as Row[], known: [] as Row[], same: [] as Row[] };
     for (const row of rows) {
-      const same = found.get(tuple(row));
+      const same = found.get(keyOf(row, key));
       (same === undefined ? split.fresh : same ? split.same : split.known).push(row);
     }
     if (compare !== 'known' || split.known.length === 0) return split;
     const again = await this.storedKeys(split.known, true);
     const known = split.known;
     split.known = [];
-    for (const row of known) (again.get(tuple(row)) ? split.same : split.known).push(row);
+    for (const row of known) (again.get(keyOf(row, key)) ? split.same : split.known).push(row);
     return split;
   }
 
@@ -292,9 +303,7 @@ export class TableLoader {
            WHERE EXISTS (SELECT 1 FROM ${qualified(this.spec)} t WHERE ${keys.where})`,
           keys.params,
         );
-    return new Map(
-      stored.map((r) => [key.map((c) => String(r[c])).join('\u0000'), r.same === true]),
-    );
+    return new Map(stored.map((r) => [keyOf(r, key), r.same === true]));
   }
 
   /** Stamps `column` on rows otherwise unchanged (a catalog's last_seen_at). */
@@ -396,11 +405,10 @@ export class TableLoader {
     const key = this.spec.key;
     const name = this.spec.name;
     const byKey = key.map((c) => `t.${c} = s.${c}`).join(' AND ');
-    const known = key.every((c) => typeOf(this.spec, c) === 'VARCHAR');
 
     if (strategy.kind === 'merge-ordered') return this.mergeOrdered(strategy, target, staging);
     if (strategy.kind === 'insert-or-later') {
-      if (!known) throw new Error(`${target} must be keyed by text to merge`);
+      if (!this.textKeyed) throw new Error(`${target} must be keyed by text to merge`);
       const later = strategy.later.map((c) => `${c} = greatest(t.${c}, s.${c})`);
       await this.db.run(
         `UPDATE ${target} AS t SET ${later.join(', ')} FROM ${staging} s WHERE ${byKey}`,
@@ -415,7 +423,7 @@ export class TableLoader {
     // A row staged again unchanged is left as it is: a re-sync rewrites nothing it already has.
     const differs = compared.map((c) => `t.${c} IS DISTINCT FROM s.${c}`).join(' OR ') || 'false';
     let added = 0;
-    if (known) {
+    if (this.textKeyed) {
       if (changing.length > 0) {
         await this.db.run(
           `UPDATE ${target} AS t SET ${changing.map((c) => `${c} = s.${c}`).join(', ')}
