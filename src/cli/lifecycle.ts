@@ -8,7 +8,11 @@
 const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-/** Long-running commands (serve, emulator, demo) run until SIGINT or SIGTERM, then close cleanly. */
+/**
+ * Long-running commands (serve, emulator, collect, demo) run until SIGINT or SIGTERM, then close
+ * cleanly. It listens from the call on: call it before saying where the server listens, since
+ * whoever reads that may send the signal at once, and without a listener it would kill outright.
+ */
 export function untilStopped(close: () => Promise<unknown>): Promise<void> {
   return new Promise<void>((resolve) => {
     const stop = () => {

@@ -90,13 +90,8 @@ export function registerCollect(program: Command): void {
         rateBurst: Math.max(rateLimit * 4, 1),
         log: (line) => console.error(line),
       });
-      console.log(
-        `collector: ${collector.url} (pingUrl ${collector.url}/vod or ${collector.url}/live)`,
-      );
-      console.error(
-        `journal: ${collector.journal}; sites allowed: ${allowOrigins === '*' ? 'any' : allowOrigins.join(', ')}`,
-      );
-      await untilStopped(async () => {
+      // Listening for signals before the URL is said: whoever reads it may stop us at once.
+      const stopped = untilStopped(async () => {
         const last = await collector.close();
         const s = collector.stats();
         console.error(
@@ -104,6 +99,13 @@ export function registerCollect(program: Command): void {
             (last?.status === 'busy' ? ' (the rest waits in the journal)' : ''),
         );
       });
+      console.log(
+        `collector: ${collector.url} (pingUrl ${collector.url}/vod or ${collector.url}/live)`,
+      );
+      console.error(
+        `journal: ${collector.journal}; sites allowed: ${allowOrigins === '*' ? 'any' : allowOrigins.join(', ')}`,
+      );
+      await stopped;
     });
   examples(command, [
     ['viewership collect', 'pings on http://127.0.0.1:8090 into viewership.duckdb'],

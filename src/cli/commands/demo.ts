@@ -126,14 +126,6 @@ export function registerDemo(program: Command): void {
         await Promise.all([dashboard.close(), emulator.close()]);
         throw error;
       }
-      // Said once everything listens: a signal from here on stops the demo cleanly.
-      console.log(`dashboard: ${dashboard.url}`);
-      console.log(`collector: ${collector.url}`);
-      console.log(`site with a video: ${site.url}`);
-      console.error(
-        'Open the dashboard in a browser, and play the video on the site: its session appears in the dashboard. Ctrl-C stops the demo.',
-      );
-
       let running: Promise<void> | undefined;
       const timer =
         every > 0
@@ -145,13 +137,21 @@ export function registerDemo(program: Command): void {
                 .finally(() => (running = undefined));
             }, every * 1000)
           : undefined;
-      await untilStopped(async () => {
+      // Listening for signals before anything is said: whoever reads the URLs may stop us at once.
+      const stopped = untilStopped(async () => {
         clearInterval(timer);
         await running;
         await site.close();
         await collector.close();
         await Promise.all([dashboard.close(), emulator.close()]);
       });
+      console.log(`dashboard: ${dashboard.url}`);
+      console.log(`collector: ${collector.url}`);
+      console.log(`site with a video: ${site.url}`);
+      console.error(
+        'Open the dashboard in a browser, and play the video on the site: its session appears in the dashboard. Ctrl-C stops the demo.',
+      );
+      await stopped;
     });
   examples(command, [
     ['npm run demo', 'the same, from a clone'],

@@ -169,10 +169,12 @@ export function registerEmulator(program: Command): void {
     .action(async (flags: Flags) => {
       const { startEmulator } = await import('../../emulator/index.js');
       const running = await startEmulator(emulatorOptions(flags));
+      // Listening for signals before the URL is said: whoever reads it may stop us at once.
+      const stopped = untilStopped(() => running.close());
       process.stdout.write(
         `api.video emulator listening on ${running.url}\nAPI key: ${running.apiKey}\n`,
       );
-      await untilStopped(() => running.close());
+      await stopped;
     });
   examples(command, [
     ['viewership emulator --port 0 --preset demo', 'prints its URL and the API key it accepts'],

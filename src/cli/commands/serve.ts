@@ -49,12 +49,14 @@ export function registerServe(program: Command): void {
         allowedHosts,
         log: (line) => console.error(line),
       });
+      // Listening for signals before the URL is said: whoever reads it may stop us at once.
+      const stopped = untilStopped(() => dashboard.close());
       console.log(
         opts.json
           ? JSON.stringify({ url: dashboard.url, port: dashboard.port, db: redactUrl(opts.db) })
           : `dashboard: ${dashboard.url}`,
       );
-      await untilStopped(() => dashboard.close());
+      await stopped;
     });
   examples(command, [
     ['viewership serve', 'http://127.0.0.1:8080 on viewership.duckdb'],
