@@ -35,8 +35,8 @@ const builds = [
     chunkNames: 'chunks/[name]-[hash]',
   }),
   // The sync's worker with its libraries inside: a re-sync is mostly start-up, and Node loads one
-  // file much faster than hundreds (DuckDB's client, undici and zod: 160 → 80 ms measured).
-  // Native code and what only PostgreSQL needs stay outside.
+  // file much faster than hundreds (DuckDB's client and zod: about half the time, measured).
+  // Native code, country names (loaded on first use) and what only PostgreSQL needs stay outside.
   build({
     ...node,
     packages: undefined,

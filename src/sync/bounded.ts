@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ViewershipError, type ErrorKind } from '../errors.js';
+import { isPostgresUrl } from '../warehouse/postgres/url.js';
 import type { SyncProgress } from './context.js';
 import { DEFAULT_CONCURRENCY } from './defaults.js';
 import type { SyncOptions, SyncSummary } from './run.js';
@@ -149,7 +150,7 @@ export function prestartSyncWorker(args: readonly string[]): void {
  * the worker finds it already there.
  */
 function preloadDuckDB(db: string): void {
-  if (/^postgres(ql)?:\/\//i.test(db)) return;
+  if (isPostgresUrl(db)) return;
   try {
     createRequire(import.meta.url)('@duckdb/node-bindings');
   } catch {

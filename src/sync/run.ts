@@ -86,7 +86,10 @@ export interface SyncSummary {
   skipped: Record<string, number>;
   /** Migration steps this run applied to the warehouse before syncing. */
   migrated: string[];
-  /** How long each stage took; they overlap (the Analytics API beside the others, the sessions of known assets beside the catalog). */
+  /**
+   * How long each stage took. They overlap: the Analytics API runs beside the others, and the
+   * sessions of known assets beside the catalog.
+   */
   stageMs: Record<string, number>;
   /** The process's peak resident memory so far (the whole process, worker included). */
   peakRssBytes: number;

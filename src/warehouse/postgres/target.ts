@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { parse, type ConnectionOptions } from 'pg-connection-string';
 import type { ClientConfig } from 'pg';
 import { UsageError } from '../../errors.js';
+import { isPostgresUrl } from './url.js';
 
 export const DEFAULT_SCHEMA = 'viewership';
 /** The bookkeeping schema is named after the contract's: `viewership` → `viewership_internal`. */
 export const INTERNAL_SUFFIX = '_internal';
 
-export function isPostgresUrl(db: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(db);
-}
+// Told apart without loading PostgreSQL's libraries (the sync's calling thread asks too).
+export { isPostgresUrl };
 
 export interface PgTarget {
   /** The URL without its password: what messages say. */
