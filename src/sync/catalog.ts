@@ -31,7 +31,7 @@ async function syncListing<T>(
   table: CatalogTable,
   pages: AsyncIterable<Page<T>>,
   toRow: (entry: Entry<T>, seenAt: bigint) => Row,
-  ids: Set<string>,
+  ids?: Set<string>,
 ): Promise<{ read: number; complete: boolean; whole: boolean }> {
   const seenAt = micros(ctx.startedAt);
   let read = 0;
@@ -40,7 +40,7 @@ async function syncListing<T>(
   const complete = await tolerant(ctx, `the ${listing} listing`, async () => {
     for await (const page of pages) {
       const rows = page.entries.map((entry) => toRow(entry, seenAt));
-      for (const row of rows) ids.add(String(row[ID_COLUMN[table]]));
+      for (const row of rows) ids?.add(String(row[ID_COLUMN[table]]));
       await ctx.batcher.add(table, rows);
       await keepItemRejects(ctx, page);
       await ctx.raw?.listingItems(listing, (page.body as { data: unknown[] }).data);
@@ -79,14 +79,7 @@ export async function syncCatalog(ctx: SyncContext): Promise<Listed> {
       liveStreamRow,
       assets,
     ),
-    syncListing(
-      ctx,
-      'players',
-      'players',
-      client.players(allAtOnce(sizes.players)),
-      playerRow,
-      new Set(),
-    ),
+    syncListing(ctx, 'players', 'players', client.players(allAtOnce(sizes.players)), playerRow),
   ]);
   // Not one page of the catalog could be read: the API answered nothing usable.
   if ([videos, liveStreams, players].every((l) => l.read === 0 && !l.complete)) {

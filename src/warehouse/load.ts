@@ -161,10 +161,11 @@ function assertCastable(spec: TableSpec, columns: string[]): void {
 function keysRelation(spec: TableSpec, columns: string[], rows: Row[]): Relation {
   assertCastable(spec, columns);
   const keys = new Map<string, string[]>();
-  for (const row of rows) {
-    const values = columns.map((c) => String(row[c]));
-    keys.set(values.join('\u0000'), values);
-  }
+  for (const row of rows)
+    keys.set(
+      keyOf(row, columns),
+      columns.map((c) => String(row[c])),
+    );
   const tuples = [...keys.values()];
   return {
     sql: `SELECT ${columns.map((c, i) => `${unnest(spec, i, c)} AS ${c}`).join(', ')}`,
@@ -204,6 +205,14 @@ export class TableLoader {
   private readonly staging: string;
   private readonly columns: string;
   private stored: Column[] | undefined;
+  private readonly strategy: Strategy;
+  /**
+   * Keyed by text only: new keys are told from known ones before writing (see splitNew), which
+   * is what lets a table go without a key index.
+   */
+  private readonly textKeyed: boolean;
+  /** How known rows are told unchanged (see splitNew): upserted tables with the API's `raw`. */
+  private readonly compare: 'no' | 'all' | 'known';
 
   constructor(
     private readonly db: Warehouse,
@@ -213,14 +222,11 @@ export class TableLoader {
     this.types = this.spec.columns.map((c) => duckType(c.type));
     this.staging = `staging_${table}`;
     this.columns = this.spec.columns.map((c) => c.name).join(', ');
-  }
-
-  /**
-   * Keyed by text only: new keys are told from known ones before writing (see splitNew), which
-   * is what lets a table go without a key index.
-   */
-  private get textKeyed(): boolean {
-    return this.spec.key.every((c) => typeOf(this.spec, c) === 'VARCHAR');
+    const strategy: Strategy = STRATEGIES[table] ?? { kind: 'upsert' };
+    this.strategy = strategy;
+    this.textKeyed = this.spec.key.every((c) => typeOf(this.spec, c) === 'VARCHAR');
+    const hasRaw = this.spec.columns.some((c) => c.name === 'raw');
+    this.compare = strategy.kind !== 'upsert' || !hasRaw ? 'no' : strategy.touch ? 'all' : 'known';
   }
 
   /**
@@ -230,24 +236,17 @@ export class TableLoader {
   async load(rows: Row[]): Promise<number> {
     if (rows.length === 0) return 0;
     const unique = latestByKey(rows, this.spec.key);
-    const strategy = STRATEGIES[this.table] ?? { kind: 'upsert' };
+    const { strategy } = this;
     if (strategy.kind === 'replace' || strategy.kind === 'replace-from') {
       return this.replaceInPlace(unique, replacedRelation(this.spec, strategy, unique));
     }
     if (strategy.kind === 'merge-ordered') return this.stageAndMerge(unique);
     if (this.textKeyed) {
-      const compare =
-        strategy.kind !== 'upsert' || !this.spec.columns.some((c) => c.name === 'raw')
-          ? 'no'
-          : strategy.touch
-            ? 'all'
-            : 'known';
-      const { fresh, known, same } = await this.splitNew(unique, compare);
+      const { fresh, known, same } = await this.splitNew(unique);
       await this.appendRows(fresh);
       if (known.length > 0) await this.stageAndMerge(known);
-      if (same.length > 0 && strategy.kind === 'upsert' && strategy.touch) {
-        await this.touch(same, strategy.touch);
-      }
+      // Only an upsert tells rows unchanged (this.compare), and only a catalog stamps them seen.
+      if (strategy.kind === 'upsert' && strategy.touch) await this.touch(same, strategy.touch);
       return fresh.length;
     }
     // ON CONFLICT needs the key's index; a table without one is always keyed by text (above).
@@ -258,7 +257,7 @@ export class TableLoader {
   }
 
   /**
-   * Rows whose (text) key the table lacks, and the others. Unless `compare` is 'no', a known row
+   * Rows whose (text) key the table lacks, and the others. Unless this.compare is 'no', a known row
    * whose `raw` (the API's object, which every other column is read from) is the one stored goes
    * to `same` instead: a re-sync hears mostly about assets and open sessions it has already, and
    * leaving those alone spares staging them and DuckDB rewriting them at its next checkpoint.
@@ -266,10 +265,8 @@ export class TableLoader {
    * mostly known) or in a second query for the known rows only ('known': sessions, mostly new in
    * a first sync, whose text would only take DuckDB's memory).
    */
-  private async splitNew(
-    rows: Row[],
-    compare: 'no' | 'all' | 'known',
-  ): Promise<{ fresh: Row[]; known: Row[]; same: Row[] }> {
+  private async splitNew(rows: Row[]): Promise<{ fresh: Row[]; known: Row[]; same: Row[] }> {
+    const { compare } = this;
     const key = this.spec.key;
     const found = await this.storedKeys(rows, compare === 'all');
     const split = { fresh: [] as Row[], known: [] as Row[], same: [] as Row[] };
@@ -306,24 +303,24 @@ export class TableLoader {
     return new Map(stored.map((r) => [keyOf(r, key), r.same === true]));
   }
 
-  /** Stamps `column` on rows otherwise unchanged (a catalog's last_seen_at). */
+  /** Stamps `column` on rows otherwise unchanged (a catalog's last_seen_at), one statement a stamp. */
   private async touch(rows: Row[], column: string): Promise<void> {
-    const keys = keysRelation(this.spec, this.spec.key, rows);
-    const type = typeOf(this.spec, column)!;
-    const values = rows.map((row) => toValue(type, row[column]));
-    const first = values[0];
-    // One stamp for the whole batch, as a sync gives, is one statement by key list; anything
-    // else goes through staging like any change.
-    if (!values.every((v) => String(v) === String(first))) {
-      await this.stageAndMerge(rows);
-      return;
+    const byStamp = new Map<unknown, Row[]>();
+    for (const row of rows) {
+      const group = byStamp.get(row[column]);
+      if (group) group.push(row);
+      else byStamp.set(row[column], [row]);
     }
-    const at = `$${keys.params.length + 1}`;
-    await this.db.run(
-      `UPDATE ${qualified(this.spec)} t SET ${column} = ${at}
-       FROM (${keys.sql}) s WHERE ${keys.where} AND t.${column} IS DISTINCT FROM ${at}`,
-      [...keys.params, first ?? null],
-    );
+    const type = typeOf(this.spec, column)!;
+    for (const [stamp, stamped] of byStamp) {
+      const keys = keysRelation(this.spec, this.spec.key, stamped);
+      const at = `$${keys.params.length + 1}`;
+      await this.db.run(
+        `UPDATE ${qualified(this.spec)} t SET ${column} = ${at}
+         FROM (${keys.sql}) s WHERE ${keys.where} AND t.${column} IS DISTINCT FROM ${at}`,
+        [...keys.params, toValue(type, stamp as Row[string])],
+      );
+    }
   }
 
   /** Through a TEMP table, merged by the table's strategy; returns the rows new to the table. */
@@ -401,7 +398,7 @@ export class TableLoader {
   private async merge(): Promise<number> {
     const target = qualified(this.spec);
     const staging = `temp.main.${this.staging}`;
-    const strategy = STRATEGIES[this.table] ?? { kind: 'upsert' };
+    const { strategy } = this;
     const key = this.spec.key;
     const name = this.spec.name;
     const byKey = key.map((c) => `t.${c} = s.${c}`).join(' AND ');
